@@ -1,0 +1,90 @@
+package dev.edgelens.inference.iothub;
+
+import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A real MQTT broker (Moquette, embedded) with TLS on 127.0.0.1:8883 standing in for IoT Hub.
+ *
+ * <p>The SDK connects with clean session off and expects the hub to keep its subscriptions across
+ * reconnects, as IoT Hub does, so the broker persists sessions, subscriptions and queues under
+ * {@code dataDir}: {@link #stop()} followed by {@link #start()} behaves like a hub outage, and a new
+ * {@code dataDir} per test gives fresh state. Telemetry to Moquette's authors is switched off (tests
+ * talk only to 127.0.0.1). Port 8883 is fixed by the SDK, so tests using it cannot run in parallel.
+ */
+public final class TestBroker implements AutoCloseable {
+
+    public static final int PORT = 8883;
+
+    private final Path dataDir;
+    private final TestPki pki;
+    private Server server;
+
+    public TestBroker(Path dataDir, TestPki pki) {
+        this.dataDir = dataDir;
+        this.pki = pki;
+    }
+
+    public static TestBroker started(Path dataDir) {
+        TestBroker b = new TestBroker(dataDir, TestPki.get());
+        b.start();
+        return b;
+    }
+
+    public synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        Properties p = new Properties();
+        p.setProperty("host", "127.0.0.1");
+        p.setProperty("port", "disabled");
+        p.setProperty("ssl_port", Integer.toString(PORT));
+        p.setProperty("allow_anonymous", "true");
+        p.setProperty("telemetry_enabled", "false");
+        p.setProperty("persistence_enabled", "true");
+        p.setProperty("data_path", dataDir.toAbsolutePath().toString());
+        p.setProperty("persistent_queue_type", "h2");
+        // Flush every write: the restart test must not lose what the broker acknowledged.
+        p.setProperty("buffer_flush_millis", "0");
+        p.setProperty("immediate_buffer_flush", "true");
+        // IoT Hub accepts 256 KB messages; the default Netty limit here is 8 KB.
+        p.setProperty("netty.mqtt.message_size", Integer.toString(300 * 1024));
+        p.setProperty("netty.epoll", "false");
+        Server s = new Server();
+        try {
+            s.startServer(new MemoryConfig(p), List.of(), () -> {
+                try {
+                    return SslContextBuilder.forServer(pki.serverKeys.getPrivate(), pki.serverCert, pki.caCert).build();
+                } catch (Exception e) {
+                    throw new IllegalStateException("broker TLS context", e);
+                }
+            }, null, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test broker on 127.0.0.1:" + PORT, e);
+        }
+        server = s;
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.stopServer();
+            server = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
