@@ -1,0 +1,155 @@
+package dev.edgelens.ring;
+
+import static dev.edgelens.ring.RingLayout.*;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One mapped ring file with its validated geometry. Writers and readers both hold one; a reader swaps
+ * its instance when the writer restarts, since every writer start creates a new file (a new inode).
+ */
+final class RingFile implements AutoCloseable {
+    static {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new ExceptionInInitializerError("the frame ring is little-endian; this platform is not");
+        }
+    }
+
+    final Path path;
+    /** Identity of the file (device and inode) used to notice that the path now names a new ring. */
+    final Object fileKey;
+    final UnsafeBuffer buffer;
+    final int slotCount;
+    final int slotCapacity;
+    final int slotLength;
+    final long epoch;
+    final int heartbeatMillis;
+    private final MappedByteBuffer mapped;
+
+    private RingFile(Path path, Object fileKey, MappedByteBuffer mapped) {
+        this.path = path;
+        this.fileKey = fileKey;
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.slotCount = buffer.getInt(SLOT_COUNT_OFFSET);
+        this.slotCapacity = buffer.getInt(SLOT_CAPACITY_OFFSET);
+        this.slotLength = buffer.getInt(SLOT_LENGTH_OFFSET);
+        this.epoch = buffer.getLong(EPOCH_OFFSET);
+        this.heartbeatMillis = buffer.getInt(HEARTBEAT_INTERVAL_MS_OFFSET);
+    }
+
+    /**
+     * Creates {@code file} zero-filled, maps it read-write and writes the identity and geometry fields of the
+     * header (everything but the magic, which the writer stores last). The writer then renames the file to
+     * {@code path}, the name used in messages.
+     */
+    static RingFile create(Path file, Path path, int slotCount, int slotCapacity, int heartbeatMillis, long epoch)
+            throws IOException {
+        long length = fileLength(slotCount, slotCapacity);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
+             FileChannel channel = raf.getChannel()) {
+            raf.setLength(length);
+            MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            UnsafeBuffer b = new UnsafeBuffer(mapped);
+            b.putInt(VERSION_OFFSET, VERSION);
+            b.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+            b.putInt(SLOT_COUNT_OFFSET, slotCount);
+            b.putInt(SLOT_CAPACITY_OFFSET, slotCapacity);
+            b.putInt(SLOT_LENGTH_OFFSET, RingLayout.slotLength(slotCapacity));
+            b.putInt(HEARTBEAT_INTERVAL_MS_OFFSET, heartbeatMillis);
+            b.putLong(FILE_LENGTH_OFFSET, length);
+            b.putLong(EPOCH_OFFSET, epoch);
+            b.putLong(WRITER_PID_OFFSET, ProcessHandle.current().pid());
+            return new RingFile(path, fileKey(file), mapped);
+        }
+    }
+
+    /**
+     * Maps an existing ring file read-only (readers never write to it) after checking that it is one this version can read.
+     *
+     * @throws NoSuchFileException if there is no file at {@code path}
+     * @throws RingFormatException naming the file and the problem otherwise
+     */
+    static RingFile open(Path path) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "r");
+             FileChannel channel = raf.getChannel()) {
+            Object key = fileKey(path);
+            long size = channel.size();
+            if (size < HEADER_LENGTH) {
+                throw new RingFormatException(path, "truncated: " + size + " bytes, shorter than the "
+                        + HEADER_LENGTH + "-byte header");
+            }
+            MappedByteBuffer header = channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_LENGTH);
+            UnsafeBuffer h = new UnsafeBuffer(header);
+            long expectedLength;
+            try {
+                expectedLength = validateHeader(path, h);
+            } finally {
+                IoUtil.unmap(header);
+            }
+            if (size < expectedLength) {
+                throw new RingFormatException(path, "truncated: " + size + " bytes, but the header describes "
+                        + expectedLength + " bytes");
+            }
+            return new RingFile(path, key, channel.map(FileChannel.MapMode.READ_ONLY, 0, expectedLength));
+        } catch (java.io.FileNotFoundException e) {
+            if (!Files.exists(path)) {
+                throw new NoSuchFileException(path.toString());
+            }
+            throw e;
+        }
+    }
+
+    /** Checks magic, version and geometry; returns the file length the header describes. */
+    private static long validateHeader(Path path, UnsafeBuffer h) throws RingFormatException {
+        long magic = h.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new RingFormatException(path, String.format(
+                    "not a frame ring (magic 0x%016x, expected 0x%016x \"EDGLRING\")", magic, MAGIC));
+        }
+        int version = h.getInt(VERSION_OFFSET);
+        if (version != VERSION) {
+            throw new RingFormatException(path, "unsupported layout version " + version
+                    + " (this reader supports version " + VERSION + ")");
+        }
+        int headerLength = h.getInt(HEADER_LENGTH_OFFSET);
+        int slots = h.getInt(SLOT_COUNT_OFFSET);
+        int capacity = h.getInt(SLOT_CAPACITY_OFFSET);
+        int slotLength = h.getInt(SLOT_LENGTH_OFFSET);
+        if (headerLength != HEADER_LENGTH || slots < MIN_SLOTS || slots > MAX_SLOTS || capacity <= 0
+                || slotLength != RingLayout.slotLength(capacity)) {
+            throw new RingFormatException(path, "inconsistent geometry: header " + headerLength + " bytes, "
+                    + slots + " slots of capacity " + capacity + " and length " + slotLength);
+        }
+        long length = fileLength(slots, capacity);
+        if (h.getLong(FILE_LENGTH_OFFSET) != length) {
+            throw new RingFormatException(path, "inconsistent geometry: file length field "
+                    + h.getLong(FILE_LENGTH_OFFSET) + " but " + slots + " slots need " + length + " bytes");
+        }
+        return length;
+    }
+
+    static Object fileKey(Path path) throws IOException {
+        return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    }
+
+    int slotOffset(long sequence) {
+        return RingLayout.slotOffset(slotIndex(sequence, slotCount), slotLength);
+    }
+
+    @Override
+    public void close() {
+        IoUtil.unmap(mapped);
+    }
+}
