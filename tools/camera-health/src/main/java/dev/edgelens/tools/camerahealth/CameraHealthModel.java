@@ -83,41 +83,38 @@ public final class CameraHealthModel {
         OnnxGraphBuilder g = new OnnxGraphBuilder("camera_health");
         g.input("image", FLOAT, 1, 3, SIZE, SIZE);
 
-        // Luma as a 1x1 convolution over the RGB channels.
-        String lumaW = g.floatConstant("luma_weights", new long[] {1, 3, 1, 1}, 0.299f, 0.587f, 0.114f);
-        String y = g.node("Conv", "luma", "image", lumaW);
+        // Luma as a [1,3] x [3, H*W] product, kept as one [H,W] plane. (A 1x1 Conv would do the
+        // same, but ONNX Runtime runs single-channel convolutions slowly, through layout reorders.)
+        String planes = g.node("Reshape", "planes", "image",
+                g.int64Constant("shape_3xhw", new long[] {2}, 3, SIZE * SIZE));
+        String lumaW = g.floatConstant("luma_weights", new long[] {1, 3}, 0.299f, 0.587f, 0.114f);
+        String y = g.node("Reshape", "luma", g.node("MatMul", "luma_flat", lumaW, planes),
+                g.int64Constant("shape_hw", new long[] {2}, SIZE, SIZE));
 
-        String brightness = g.node("ReduceMean", "brightness", List.of(y), Attr.ofInt("keepdims", 1));
-        String centred = g.node("Sub", "centred", y, brightness);
-        String variance = g.node("ReduceMean", "variance", List.of(g.node("Mul", "centred_sq", centred, centred)),
-                Attr.ofInt("keepdims", 1));
-        String contrast = g.node("Sqrt", "contrast", variance);
+        // [1,1] statistics: reducing both axes with keepdims leaves a [1,1] tensor.
+        String b = g.node("ReduceMean", "brightness", List.of(y), Attr.ofInt("keepdims", 1));
+        String centred = g.node("Sub", "centred", y, b);
+        String c = g.node("Sqrt", "contrast", g.node("Div", "variance",
+                g.node("ReduceSumSquare", "centred_sq_sum", List.of(centred), Attr.ofInt("keepdims", 1)),
+                g.scalar("pixel_count", (float) SIZE * SIZE)));
 
         String clippedMask = g.node("Greater", "clipped_mask", y, g.scalar("clipped_level", CLIPPED_LEVEL));
-        String clipped = g.node("ReduceMean", "clipped",
+        String clip = g.node("ReduceMean", "clipped",
                 List.of(g.node("Cast", "clipped_f", List.of(clippedMask), Attr.ofInt("to", FLOAT))),
                 Attr.ofInt("keepdims", 1));
 
-        // 4-neighbour Laplacian at the input scale and one octave coarser (2x2 mean pool).
-        String kernel = g.floatConstant("laplacian", new long[] {1, 1, 3, 3}, 0, 1, 0, 1, -4, 1, 0, 1, 0);
-        String fine = g.node("Conv", "lap_fine", y, kernel);
-        String fineEnergy = g.node("ReduceMean", "lap_fine_energy",
-                List.of(g.node("Mul", "lap_fine_sq", fine, fine)), Attr.ofInt("keepdims", 1));
-        String pooled = g.node("AveragePool", "luma_half", List.of(y),
-                Attr.ofInts("kernel_shape", 2, 2), Attr.ofInts("strides", 2, 2));
-        String coarse = g.node("Conv", "lap_coarse", pooled, kernel);
-        String coarseEnergy = g.node("ReduceMean", "lap_coarse_energy",
-                List.of(g.node("Mul", "lap_coarse_sq", coarse, coarse)), Attr.ofInt("keepdims", 1));
+        // Laplacian energy at the input scale and one octave coarser (2x2 mean pool).
+        String fineEnergy = laplacianEnergy(g, "fine", y, SIZE);
+        String pooled = g.node("Reshape", "luma_half",
+                g.node("AveragePool", "luma_half_4d",
+                        List.of(g.node("Reshape", "luma_4d", y,
+                                g.int64Constant("shape_11hw", new long[] {4}, 1, 1, SIZE, SIZE))),
+                        Attr.ofInts("kernel_shape", 2, 2), Attr.ofInts("strides", 2, 2)),
+                g.int64Constant("shape_half", new long[] {2}, SIZE / 2, SIZE / 2));
+        String coarseEnergy = laplacianEnergy(g, "coarse", pooled, SIZE / 2);
         // Epsilon: a perfectly uniform frame gives 0/0; it is "covered" before sharpness matters.
-        String ratio = g.node("Div", "lap_ratio", fineEnergy,
-                g.node("Add", "lap_coarse_energy_eps", coarseEnergy, g.scalar("eps", 1e-12f)));
-        String sharpness = g.node("Sqrt", "sharpness", ratio);
-
-        String shape11 = g.int64Constant("shape_1x1", new long[] {2}, 1, 1);
-        String b = g.node("Reshape", "brightness_11", brightness, shape11);
-        String c = g.node("Reshape", "contrast_11", contrast, shape11);
-        String s = g.node("Reshape", "sharpness_11", sharpness, shape11);
-        String clip = g.node("Reshape", "clipped_11", clipped, shape11);
+        String s = g.node("Sqrt", "sharpness", g.node("Div", "lap_ratio", fineEnergy,
+                g.node("Add", "lap_coarse_energy_eps", coarseEnergy, g.scalar("eps", 1e-12f))));
 
         // Signed margins, positive when the condition holds, in "units" of clear distance.
         String zDark = unitMargin(g, "z_dark", g.scalar("dark_below", DARK_BELOW), b, BRIGHTNESS_UNIT);
@@ -171,6 +168,33 @@ public final class CameraHealthModel {
         return g.build(IR_VERSION, OPSET, "edgelens-camera-health", "1",
                 "Camera health: ok/dark/overexposed/covered/blurred from brightness, contrast, clipping and "
                         + "Laplacian sharpness. Input RGB 0..1 [1,3,224,224]; output probabilities [1,5].");
+    }
+
+    /**
+     * Mean squared 4-neighbour Laplacian of an n x n plane over its interior, as shifted slices:
+     * up + down + left + right - 4 * centre.
+     */
+    private static String laplacianEnergy(OnnxGraphBuilder g, String name, String plane, int n) {
+        String axes = g.int64Constant(name + "_axes", new long[] {2}, 0, 1);
+        String centre = slice(g, name + "_centre", plane, axes, 1, 1, n - 1, n - 1);
+        String up = slice(g, name + "_up", plane, axes, 0, 1, n - 2, n - 1);
+        String down = slice(g, name + "_down", plane, axes, 2, 1, n, n - 1);
+        String left = slice(g, name + "_left", plane, axes, 1, 0, n - 1, n - 2);
+        String right = slice(g, name + "_right", plane, axes, 1, 2, n - 1, n);
+        String vertical = g.node("Add", name + "_vertical", up, down);
+        String horizontal = g.node("Add", name + "_horizontal", left, right);
+        String neighbours = g.node("Add", name + "_neighbours", vertical, horizontal);
+        String laplacian = g.node("Sub", name + "_laplacian", neighbours,
+                g.node("Mul", name + "_centre_x4", centre, g.scalar(name + "_four", 4f)));
+        return g.node("Div", name + "_energy",
+                g.node("ReduceSumSquare", name + "_sq_sum", List.of(laplacian), Attr.ofInt("keepdims", 1)),
+                g.scalar(name + "_count", (float) (n - 2) * (n - 2)));
+    }
+
+    private static String slice(OnnxGraphBuilder g, String name, String plane, String axes,
+                                long rowStart, long colStart, long rowEnd, long colEnd) {
+        return g.node("Slice", name, plane, g.int64Constant(name + "_starts", new long[] {2}, rowStart, colStart),
+                g.int64Constant(name + "_ends", new long[] {2}, rowEnd, colEnd), axes);
     }
 
     /** (larger - smaller) / unit, as a [1,1] tensor. */

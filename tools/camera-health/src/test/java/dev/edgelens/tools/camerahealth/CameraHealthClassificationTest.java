@@ -87,7 +87,8 @@ class CameraHealthClassificationTest {
             REPORT.add(String.format(Locale.ROOT, "%-14s %-12s %-8s: %-12s %.3f %s", photo, variant, resize,
                     result.label(), result.top(), format(diag.features())));
         }
-        assertArrayClose(result.scores(), diag.scores(), 0f, "the diagnostic variant is the same graph");
+        // Same graph plus one output; ORT may fuse differently, so allow float rounding.
+        assertArrayClose(result.scores(), diag.scores(), 1e-5f, "the diagnostic variant is the same graph");
         assertProbabilities(result.scores());
         assertEquals(variant.expected, result.label(), () -> photo + " " + variant + " " + resize + ": scores "
                 + Arrays.toString(result.scores()) + ", features " + format(diag.features()));
@@ -121,15 +122,17 @@ class CameraHealthClassificationTest {
         for (int i = 0; i < 50; i++) {
             shipped.run(input);
         }
-        int runs = 300;
-        long start = System.nanoTime();
-        for (int i = 0; i < runs; i++) {
+        long[] nanos = new long[300];
+        for (int i = 0; i < nanos.length; i++) {
+            long start = System.nanoTime();
             assertEquals("ok", shipped.run(input).label());
+            nanos[i] = System.nanoTime() - start;
         }
-        double micros = (System.nanoTime() - start) / 1e3 / runs;
+        Arrays.sort(nanos);
         long bytes = Files.size(TestPaths.models().resolve(CameraHealthFiles.MODEL));
-        System.out.printf(Locale.ROOT, "camera-health: %d bytes, ORT run %.1f us/frame (1 intra-op thread, "
-                + "224x224 input, tensor creation included)%n", bytes, micros);
+        System.out.printf(Locale.ROOT, "camera-health: %d bytes; ORT run per frame: min %.0f us, median %.0f us "
+                + "(1 intra-op thread, tensor creation from a float[] included)%n",
+                bytes, nanos[0] / 1e3, nanos[nanos.length / 2] / 1e3);
     }
 
     private static HealthSession.Result uniform(float value) throws Exception {
