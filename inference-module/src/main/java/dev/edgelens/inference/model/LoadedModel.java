@@ -1,0 +1,152 @@
+package dev.edgelens.inference.model;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import dev.edgelens.inference.event.ModelRef;
+import dev.edgelens.inference.preprocess.PreprocessSpec;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * A validated model ready to run: the DJL model on ONNX Runtime, its input geometry, labels and
+ * preprocessing. {@link #run} is called by one thread at a time (the inference loop, or the loader
+ * for the warm-up before the model is published).
+ */
+public final class LoadedModel implements AutoCloseable {
+
+    private final ModelFiles files;
+    private final ModelRef ref;
+    private final Model model;
+    private final Block block;
+    private final ParameterStore parameters;
+    private final Shape inputShape;
+    private final PreprocessSpec spec;
+    private final Labels labels;
+    private final int classes;
+    private final Boolean softmax;
+    private final Sidecar.PolicyOverrides policy;
+    private final ExecutionProvider provider;
+    /** Direct, native-order input buffer: ONNX Runtime wraps it without copying. */
+    private final FloatBuffer input;
+    private final float[] scores;
+
+    LoadedModel(ModelFiles files, ModelRef ref, Model model, Shape inputShape, PreprocessSpec spec, Labels labels,
+                int classes, Boolean softmax, Sidecar.PolicyOverrides policy, ExecutionProvider provider) {
+        this.files = files;
+        this.ref = ref;
+        this.model = model;
+        this.block = model.getBlock();
+        this.parameters = new ParameterStore(model.getNDManager(), false);
+        this.inputShape = inputShape;
+        this.spec = spec;
+        this.labels = labels;
+        this.classes = classes;
+        this.softmax = softmax;
+        this.policy = policy;
+        this.provider = provider;
+        this.input = ByteBuffer.allocateDirect(spec.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        this.scores = new float[classes];
+    }
+
+    /** The input buffer to fill (e.g. from a FramePreprocessor's output) before {@link #run()}. */
+    public FloatBuffer input() {
+        return input;
+    }
+
+    /**
+     * Runs the model on {@link #input()} and returns its raw outputs (logits or scores; the array is
+     * reused by the next run).
+     */
+    public float[] run() {
+        return runRaw(model.getNDManager(), block, parameters, input, inputShape, scores);
+    }
+
+    /** Copies {@code tensor} into {@link #input()} and runs the model. */
+    public float[] run(float[] tensor) {
+        input.clear();
+        input.put(tensor);
+        input.flip();
+        return run();
+    }
+
+    /** The first output of one forward pass, unvalidated (the loader checks its shape). */
+    static NDArray forwardFirst(NDManager sub, Block block, ParameterStore ps, FloatBuffer input, Shape shape) {
+        input.rewind();
+        NDArray in = sub.create(input, shape, DataType.FLOAT32);
+        NDList out = block.forward(ps, new NDList(in), false);
+        return out.get(0);
+    }
+
+    private static float[] runRaw(NDManager manager, Block block, ParameterStore ps, FloatBuffer input, Shape shape,
+                                  float[] dst) {
+        // A sub-manager per run frees the native input and output tensors right away.
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray out = forwardFirst(sub, block, ps, input, shape);
+            FloatBuffer fb = out.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            fb.get(dst, 0, dst.length);
+            return dst;
+        }
+    }
+
+    public ModelRef ref() {
+        return ref;
+    }
+
+    public ModelFiles files() {
+        return files;
+    }
+
+    public String name() {
+        return files.name();
+    }
+
+    public PreprocessSpec spec() {
+        return spec;
+    }
+
+    public Labels labels() {
+        return labels;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** True/false as the sidecar says; null = decide per result (softmax unless already probabilities). */
+    public Boolean softmax() {
+        return softmax;
+    }
+
+    /** Policy overrides from the sidecar (fields may be null), never null itself. */
+    public Sidecar.PolicyOverrides policy() {
+        return policy;
+    }
+
+    public ExecutionProvider provider() {
+        return provider;
+    }
+
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    @Override
+    public String toString() {
+        return files.name() + " (sha256 " + ref.sha256() + ", input " + ModelLoader.dims(inputShape.getShape())
+                + " " + spec.layout() + ", " + classes + " classes, " + provider.optionName() + ")";
+    }
+}

@@ -1,0 +1,7 @@
+package dev.edgelens.inference.preprocess;
+
+/** Channel order a 3-channel model expects. */
+public enum ColorOrder {
+    RGB,
+    BGR
+}
