@@ -2,15 +2,19 @@ package dev.edgelens.tools.camerahealth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The committed model files are exactly what the generator produces, and the generator is deterministic. */
@@ -67,5 +71,27 @@ class CameraHealthFilesTest {
         List<String> labels = Files.readAllLines(TestPaths.models().resolve(CameraHealthFiles.LABELS),
                 StandardCharsets.UTF_8);
         assertEquals(List.of("ok", "dark", "overexposed", "covered", "blurred"), labels);
+    }
+
+    /**
+     * The sidecar says what the graph's thresholds assume (whole frame stretched, RGB 0..1, no
+     * softmax) and uses only the field names of the inference module's sidecar format (docs/models.md),
+     * which rejects unknown fields.
+     */
+    @Test
+    void sidecarDeclaresStretchRgbUnitScaleAndNoSoftmax() throws Exception {
+        JsonNode sidecar = new ObjectMapper()
+                .readTree(TestPaths.models().resolve(CameraHealthFiles.SIDECAR).toFile());
+        Set<String> known = Set.of("layout", "colorOrder", "width", "height", "resize", "resizeShort", "scale",
+                "mean", "std", "softmax", "policy");
+        sidecar.fieldNames().forEachRemaining(f -> assertTrue(known.contains(f), "unknown sidecar field " + f));
+        assertEquals("stretch", sidecar.get("resize").asText());
+        assertEquals("RGB", sidecar.get("colorOrder").asText());
+        assertEquals(1.0 / 255, sidecar.get("scale").asDouble(), 1e-9);
+        for (String f : List.of("mean", "std")) {
+            assertEquals(3, sidecar.get(f).size(), f);
+            sidecar.get(f).forEach(v -> assertEquals(f.equals("mean") ? 0.0 : 1.0, v.asDouble(), f));
+        }
+        assertFalse(sidecar.get("softmax").asBoolean(true));
     }
 }
