@@ -25,11 +25,18 @@ public final class TestBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final TestPki pki;
+    private final SasVerifier verifier;
     private Server server;
 
     public TestBroker(Path dataDir, TestPki pki) {
+        this(dataDir, pki, null);
+    }
+
+    /** @param verifier checks the SAS tokens of connecting devices and modules; null accepts any */
+    public TestBroker(Path dataDir, TestPki pki, SasVerifier verifier) {
         this.dataDir = dataDir;
         this.pki = pki;
+        this.verifier = verifier;
     }
 
     public static TestBroker started(Path dataDir) {
@@ -65,7 +72,7 @@ public final class TestBroker implements AutoCloseable {
                 } catch (Exception e) {
                     throw new IllegalStateException("broker TLS context", e);
                 }
-            }, null, null);
+            }, verifier, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test broker on 127.0.0.1:" + PORT, e);
         }
