@@ -68,14 +68,8 @@ public final class IotHubSink implements EventSink {
 
     /** The sink for {@code settings} in this environment, or null when IoT Hub is off. */
     public static IotHubSink create(IotHubSettings settings, Map<String, String> env) throws IOException {
-        var client = HubClients.create(settings, env);
-        if (client == null) {
-            return null;
-        }
-        log.info("IoT Hub sink: {} client, {}", settings.effectiveMode(env), settings);
-        Outbox box = Outbox.open(settings.outboxDir(), settings.outboxMaxBytes(), settings.fsync());
-        return new IotHubSink(new HubConnection(client, settings.outputName()), box, settings.maxMessageBytes(),
-                Duration.ofSeconds(5));
+        IotHub hub = IotHub.start(settings, env, null);
+        return hub == null ? null : hub.sink();
     }
 
     @Override
@@ -206,6 +200,28 @@ public final class IotHubSink implements EventSink {
 
     public Stats stats() {
         return new Stats(sent.get(), sendFailures.get(), oversize.get(), outbox.stats(), connection.state());
+    }
+
+    /** The IoT Hub side's own status, for reported properties and getStatus (no secrets). */
+    public Map<String, Object> statusMap() {
+        Stats s = stats();
+        Map<String, Object> conn = new LinkedHashMap<>();
+        conn.put("status", s.connection().status());
+        conn.put("reason", s.connection().reason());
+        conn.put("since", s.connection().since().toString());
+        Map<String, Object> box = new LinkedHashMap<>();
+        box.put("pending", s.outbox().pending());
+        box.put("pendingBytes", s.outbox().pendingBytes());
+        box.put("droppedHeartbeats", s.outbox().droppedHeartbeats());
+        box.put("droppedOther", s.outbox().droppedOther());
+        box.put("corrupt", s.outbox().corrupt());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("connection", conn);
+        m.put("outbox", box);
+        m.put("sent", s.sent());
+        m.put("sendFailures", s.sendFailures());
+        m.put("oversize", s.oversize());
+        return m;
     }
 
     public HubConnection connection() {
