@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * preprocessing, plus per-model event-policy overrides. Every field is optional; unknown fields are
  * an error (a typo would otherwise be silently ignored). Format and examples: {@code docs/models.md}.
  *
+ * @param description free text for people (ignored)
  * @param layout      {@code NCHW} or {@code NHWC} (default: from the input shape)
  * @param colorOrder  {@code RGB} or {@code BGR} (default RGB)
  * @param width       input width for a dynamic width dimension (or to check a fixed one)
@@ -29,7 +30,7 @@ import java.nio.file.Path;
  * @param policy      event policy overrides for this model
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record Sidecar(String layout, String colorOrder, Integer width, Integer height, String resize,
+public record Sidecar(String description, String layout, String colorOrder, Integer width, Integer height, String resize,
                       Integer resizeShort, Double scale, double[] mean, double[] std, Boolean softmax,
                       PolicyOverrides policy) {
 
@@ -42,7 +43,7 @@ public record Sidecar(String layout, String colorOrder, Integer width, Integer h
     public record PolicyOverrides(Integer topK, Double minConfidence, Integer hysteresisFrames) {
     }
 
-    static final Sidecar NONE = new Sidecar(null, null, null, null, null, null, null, null, null, null, null);
+    static final Sidecar NONE = new Sidecar(null, null, null, null, null, null, null, null, null, null, null, null);
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -55,7 +56,7 @@ public record Sidecar(String layout, String colorOrder, Integer width, Integer h
             return MAPPER.readValue(file.toFile(), Sidecar.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ModelRejectedException(name, "unknown field '" + e.getPropertyName()
-                    + "'; expected layout, colorOrder, width, height, resize, resizeShort, scale, mean, std,"
+                    + "'; expected description, layout, colorOrder, width, height, resize, resizeShort, scale, mean, std,"
                     + " softmax, policy (topK, minConfidence, hysteresisFrames)", e);
         } catch (JsonProcessingException e) {
             throw new ModelRejectedException(name, "is not a valid sidecar: " + e.getOriginalMessage(), e);

@@ -1,10 +1,11 @@
 package dev.edgelens.inference.preprocess;
 
 import org.agrona.DirectBuffer;
-import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.FloatBuffer;
+
+import static org.agrona.UnsafeAccess.UNSAFE;
 
 /**
  * Turns a packed 8-bit frame (BGR, RGB or gray) into a model input tensor in one pass: resize,
@@ -244,12 +245,12 @@ public final class FramePreprocessor {
                 final long i11 = r1 + xOff1[x];
                 final int fx = xW[x];
                 final int gx = ONE - fx;
-                int t0 = (UnsafeApi.getByte(src, i00) & 0xFF) * gx + (UnsafeApi.getByte(src, i01) & 0xFF) * fx;
-                int b0 = (UnsafeApi.getByte(src, i10) & 0xFF) * gx + (UnsafeApi.getByte(src, i11) & 0xFF) * fx;
-                int t1 = (UnsafeApi.getByte(src, i00 + 1) & 0xFF) * gx + (UnsafeApi.getByte(src, i01 + 1) & 0xFF) * fx;
-                int b1 = (UnsafeApi.getByte(src, i10 + 1) & 0xFF) * gx + (UnsafeApi.getByte(src, i11 + 1) & 0xFF) * fx;
-                int t2 = (UnsafeApi.getByte(src, i00 + 2) & 0xFF) * gx + (UnsafeApi.getByte(src, i01 + 2) & 0xFF) * fx;
-                int b2 = (UnsafeApi.getByte(src, i10 + 2) & 0xFF) * gx + (UnsafeApi.getByte(src, i11 + 2) & 0xFF) * fx;
+                int t0 = (UNSAFE.getByte(src, i00) & 0xFF) * gx + (UNSAFE.getByte(src, i01) & 0xFF) * fx;
+                int b0 = (UNSAFE.getByte(src, i10) & 0xFF) * gx + (UNSAFE.getByte(src, i11) & 0xFF) * fx;
+                int t1 = (UNSAFE.getByte(src, i00 + 1) & 0xFF) * gx + (UNSAFE.getByte(src, i01 + 1) & 0xFF) * fx;
+                int b1 = (UNSAFE.getByte(src, i10 + 1) & 0xFF) * gx + (UNSAFE.getByte(src, i11 + 1) & 0xFF) * fx;
+                int t2 = (UNSAFE.getByte(src, i00 + 2) & 0xFF) * gx + (UNSAFE.getByte(src, i01 + 2) & 0xFF) * fx;
+                int b2 = (UNSAFE.getByte(src, i10 + 2) & 0xFF) * gx + (UNSAFE.getByte(src, i11 + 2) & 0xFF) * fx;
                 o[o0 + dst] = (t0 * gy + b0 * fy) * m0 + a0;
                 o[o1 + dst] = (t1 * gy + b1 * fy) * m1 + a1;
                 o[o2 + dst] = (t2 * gy + b2 * fy) * m2 + a2;
@@ -301,8 +302,8 @@ public final class FramePreprocessor {
     /** Bilinear sample in fixed point: the result is the value times ONE * ONE. */
     private static int lerp2(Object src, long i00, long i01, long i10, long i11, int fx, int fy) {
         int gx = ONE - fx;
-        int top = (UnsafeApi.getByte(src, i00) & 0xFF) * gx + (UnsafeApi.getByte(src, i01) & 0xFF) * fx;
-        int bottom = (UnsafeApi.getByte(src, i10) & 0xFF) * gx + (UnsafeApi.getByte(src, i11) & 0xFF) * fx;
+        int top = (UNSAFE.getByte(src, i00) & 0xFF) * gx + (UNSAFE.getByte(src, i01) & 0xFF) * fx;
+        int bottom = (UNSAFE.getByte(src, i10) & 0xFF) * gx + (UNSAFE.getByte(src, i11) & 0xFF) * fx;
         return top * (ONE - fy) + bottom * fy;
     }
 
