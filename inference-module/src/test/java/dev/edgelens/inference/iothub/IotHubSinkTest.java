@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import dev.edgelens.inference.event.Event;
@@ -58,7 +57,7 @@ class IotHubSinkTest {
 
     static DeviceClient deviceClient() {
         return new DeviceClient(CONNECTION_STRING, IotHubClientProtocol.MQTT,
-                ClientOptions.builder().sslContext(TestPki.get().clientContext()).build());
+                HubClients.baseOptions().sslContext(TestPki.get().clientContext()).build());
     }
 
     private IotHubSink sink(int maxMessageBytes) throws Exception {
