@@ -22,11 +22,19 @@ import java.util.Properties;
 public final class TestBroker implements AutoCloseable {
 
     public static final int PORT = 8883;
+    public static final int WSS_PORT = 443;
 
     private final Path dataDir;
     private final TestPki pki;
     private final SasVerifier verifier;
     private Server server;
+    private boolean webSocket;
+
+    /** Also serve MQTT over secure WebSocket on 443 (needs root or CAP_NET_BIND_SERVICE). */
+    public TestBroker withWebSocket() {
+        webSocket = true;
+        return this;
+    }
 
     public TestBroker(Path dataDir, TestPki pki) {
         this(dataDir, pki, null);
@@ -64,6 +72,12 @@ public final class TestBroker implements AutoCloseable {
         // IoT Hub accepts 256 KB messages; the default Netty limit here is 8 KB.
         p.setProperty("netty.mqtt.message_size", Integer.toString(300 * 1024));
         p.setProperty("netty.epoll", "false");
+        if (webSocket) {
+            // MQTT over WebSocket as IoT Hub serves it: wss://host:443/$iothub/websocket (port fixed by the SDK)
+            p.setProperty("secure_websocket_port", Integer.toString(WSS_PORT));
+            // Netty matches the whole request URI, and the SDK adds this query for SAS-token clients
+            p.setProperty("websocket_path", "/$iothub/websocket?iothub-no-client-cert=true");
+        }
         Server s = new Server();
         try {
             s.startServer(new MemoryConfig(p), List.of(), () -> {
