@@ -184,6 +184,46 @@ class IotHubSinkTest {
     }
 
     @Test
+    void whenTheSdkGivesUpReconnectingTheSinkReopensTheClientAndNothingIsLost() throws Exception {
+        TestBroker broker = closing(TestBroker.started(tmp.resolve("broker")));
+        TestHub hub = closing(TestHub.connect());
+        DeviceClient client = deviceClient();
+        // the SDK gives up after its operation timeout (4 minutes by default): make that 2 s here
+        client.setOperationTimeout(2000);
+        HubConnection connection = new HubConnection(client, "events");
+        IotHubSink sink = closing(new IotHubSink(connection,
+                Outbox.open(tmp.resolve("outbox"), 1 << 20, Outbox.FsyncPolicy.NONE), 4096, Duration.ofSeconds(1)));
+        List<String> ids = new ArrayList<>();
+        Event first = TestEvents.classification("cam-a", 1, "tabby");
+        ids.add(first.id());
+        sink.publish(Message.of(first));
+        hub.awaitTelemetry(1, Duration.ofSeconds(30));
+        broker.stop();
+        for (int i = 2; i <= 6; i++) {
+            Event e = TestEvents.classification("cam-a", i, "tabby");
+            ids.add(e.id());
+            sink.publish(Message.of(e));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(sink.stats().connection().status().equals("DISCONNECTED")) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertEquals("DISCONNECTED", sink.stats().connection().status(), "the SDK gave up");
+        Thread.sleep(2000);
+        broker.start();
+        hub.awaitTelemetry(6, Duration.ofSeconds(60));
+        assertTrue(sink.outbox().awaitEmpty(Duration.ofSeconds(30)));
+        List<String> firstArrivals = new ArrayList<>();
+        for (TestHub.Telemetry t : hub.telemetry()) {
+            if (!firstArrivals.contains(t.properties().get("$.mid"))) {
+                firstArrivals.add(t.properties().get("$.mid"));
+            }
+        }
+        assertEquals(ids, firstArrivals);
+        assertTrue(connection.opens() >= 2, "re-opened after the SDK gave up: " + connection.opens());
+    }
+
+    @Test
     void throughputThroughOutboxAndSdk() throws Exception {
         closing(TestBroker.started(tmp.resolve("broker")));
         TestHub hub = closing(TestHub.connect());
