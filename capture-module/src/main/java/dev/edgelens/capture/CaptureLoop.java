@@ -1,0 +1,219 @@
+package dev.edgelens.capture;
+
+import dev.edgelens.ring.SourceState;
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * The supervisor: runs one {@link CaptureSession} at a time, watches it (no frame for the stall timeout, counting
+ * the time to connect, means stalled, whatever FFmpeg is doing), and reconnects with exponential backoff and
+ * jitter, forever unless a limit is set. Each state change goes to the log and into the ring header.
+ */
+public final class CaptureLoop {
+    /** How {@link #run} ended. */
+    public enum Outcome { STOPPED, END_OF_SOURCE, GAVE_UP, STUCK }
+
+    /** Sessions stuck inside FFmpeg that we tolerate at once; each holds a connection and decoder memory. */
+    static final int MAX_STUCK_SESSIONS = 4;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
+
+    private final CaptureSettings settings;
+    private final RingSink sink;
+    private final Backoff backoff;
+    private final String name;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final List<CaptureSession> stuck = new ArrayList<>();
+    private String decoder;
+    private volatile CaptureSession current;
+    private volatile long sessions;
+
+    public CaptureLoop(CaptureSettings settings, RingSink sink) {
+        this(settings, sink, ThreadLocalRandom.current());
+    }
+
+    CaptureLoop(CaptureSettings settings, RingSink sink, RandomGenerator random) {
+        this.settings = settings;
+        this.sink = sink;
+        this.backoff = new Backoff(settings.reconnectInitialDelay(), settings.reconnectMaxDelay(),
+                settings.reconnectJitter(), random);
+        this.name = "camera " + settings.cameraId() + " (" + settings.source() + ")";
+        this.decoder = chooseDecoder(settings.decoder());
+    }
+
+    /** The configured decoder if this FFmpeg build has it; otherwise software decoding, said once. */
+    private String chooseDecoder(String wanted) {
+        if (wanted.isEmpty()) {
+            return "";
+        }
+        if (avcodec.avcodec_find_decoder_by_name(wanted) == null) {
+            LOG.warn("{}: decoder '{}' is not available in this FFmpeg build; using software decoding", name, wanted);
+            return "";
+        }
+        return wanted;
+    }
+
+    /** Captures until stopped, the source ends (files without --loop) or the reconnect limit is reached. */
+    public Outcome run() {
+        try {
+            return loop();
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private Outcome loop() {
+        long watchdogPollMillis = Math.max(10, Math.min(100, settings.stallTimeout().toMillis() / 20));
+        long stallNanos = settings.stallTimeout().toNanos();
+        while (!stopping()) {
+            CaptureSession session = new CaptureSession(settings, sink, decoder, this::onStreaming, (int) ++sessions);
+            current = session;
+            setState(SourceState.CONNECTING, "connecting to " + settings.source(), false);
+            session.start();
+            String stallReason = null;
+            try {
+                while (session.isAlive()) {
+                    session.join(watchdogPollMillis);
+                    if (stopping()) {
+                        break;
+                    }
+                    long silentNanos = System.nanoTime() - session.lastProgressNanos();
+                    if (session.isAlive() && silentNanos > stallNanos) {
+                        stallReason = session.framesPublished() == 0
+                                ? "no frame within " + millis(stallNanos) + " of connecting"
+                                : "stalled: no frame for " + millis(silentNanos);
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopRequested.countDown();
+            }
+            if (session.isAlive()) {
+                session.abandon();
+                awaitOrCountStuck(session);
+            }
+            if (stopping()) {
+                break;
+            }
+            if (session.framesPublished() > 0) {
+                backoff.reset();
+            }
+            CaptureSession.End end = session.end();
+            String reason = stallReason != null ? stallReason : session.reason();
+            if (end == CaptureSession.End.END_OF_STREAM && !settings.source().isNetwork()
+                    && settings.source().kind() != SourceSpec.Kind.V4L2) {
+                if (settings.loop() && session.framesPublished() + session.framesDecoded() > 0) {
+                    LOG.debug("{}: end of file, starting again", name);
+                    continue;
+                }
+                setState(SourceState.STOPPED, "end of source", false);
+                return Outcome.END_OF_SOURCE;
+            }
+            if (end == CaptureSession.End.DECODER_UNAVAILABLE) {
+                LOG.warn("{}: decoder '{}' failed to open ({}); falling back to software decoding", name, decoder, reason);
+                decoder = "";
+                continue;
+            }
+            if (stuck.size() > MAX_STUCK_SESSIONS) {
+                String why = stuck.size() + " sessions are stuck inside FFmpeg and do not return; exiting so that"
+                        + " the supervisor (e.g. IoT Edge) restarts the process";
+                LOG.error("{}: {}", name, why);
+                setState(SourceState.STOPPED, why, false);
+                return Outcome.STUCK;
+            }
+            if (settings.maxReconnects() >= 0 && backoff.failures() >= settings.maxReconnects()) {
+                LOG.error("{}: {}; giving up after {} reconnect attempts (--max-reconnects)", name, reason,
+                        backoff.failures());
+                setState(SourceState.STOPPED, "gave up: " + reason, false);
+                return Outcome.GAVE_UP;
+            }
+            long delay = backoff.nextDelayNanos();
+            setState(SourceState.RECONNECTING, reason, true);
+            if (session.framesPublished() > 0) {
+                LOG.warn("{}: {}; reconnecting in {} (attempt {})", name, reason, millis(delay), backoff.failures());
+            } else {
+                LOG.error("{}: {}; reconnecting in {} (attempt {})", name, reason, millis(delay), backoff.failures());
+            }
+            try {
+                if (stopRequested.await(delay, TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        CaptureSession last = current;
+        if (last != null && last.isAlive()) {
+            last.abandon();
+        }
+        setState(SourceState.STOPPED, "stopped", false);
+        return Outcome.STOPPED;
+    }
+
+    /** Gives an abandoned session a moment to close; one that stays inside FFmpeg is counted as stuck. */
+    private void awaitOrCountStuck(CaptureSession session) {
+        try {
+            session.join(Math.min(1000, Math.max(50, settings.ioTimeout().toMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stuck.removeIf(s -> !s.isAlive());
+        if (session.isAlive()) {
+            stuck.add(session);
+            LOG.warn("{}: the stalled session is blocked inside FFmpeg; leaving it behind ({} such now)", name,
+                    stuck.size());
+        }
+    }
+
+    private void onStreaming(CaptureSession session, int width, int height, String codec) {
+        setState(SourceState.STREAMING, width + "x" + height + " " + codec + " -> " + settings.pixelFormat(), false);
+    }
+
+    private void setState(SourceState state, String detail, boolean warned) {
+        String masked = settings.source().scrub(detail);
+        sink.state(state, masked);
+        if (!warned) {
+            LOG.info("{}: {}{}", name, state, masked.isEmpty() ? "" : " (" + masked + ")");
+        }
+    }
+
+    /** Asks {@link #run} to stop; returns at once. */
+    public void stop() {
+        stopRequested.countDown();
+        CaptureSession s = current;
+        if (s != null) {
+            s.abandon();
+        }
+    }
+
+    /** Waits until {@link #run} has returned. */
+    public boolean awaitFinished(Duration timeout) throws InterruptedException {
+        return finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private boolean stopping() {
+        return stopRequested.getCount() == 0;
+    }
+
+    /** Connection attempts so far (the first one included). */
+    public long sessions() {
+        return sessions;
+    }
+
+    private static String millis(long nanos) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(nanos);
+        return ms >= 10_000 ? (ms / 1000) + "s" : ms >= 1000 ? String.format("%.1fs", ms / 1000.0) : ms + "ms";
+    }
+}

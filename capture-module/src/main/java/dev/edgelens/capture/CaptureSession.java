@@ -1,0 +1,224 @@
+package dev.edgelens.capture;
+
+import dev.edgelens.ring.PixelFormat;
+import dev.edgelens.ring.SourceState;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One connection to the source, on its own thread: open with FFmpeg, then decode and publish until the source
+ * ends or fails, or the supervisor gives up on it ({@link #abandon}). FFmpeg calls cannot be interrupted from
+ * outside (a stream that keeps sending RTCP but no video blocks inside av_read_frame despite the I/O timeout),
+ * so the supervisor never waits for a session: it abandons a stalled one and starts the next, and the
+ * abandoned session closes its grabber whenever FFmpeg returns.
+ */
+final class CaptureSession implements Runnable {
+    /** How a session ended. */
+    enum End { RUNNING, END_OF_STREAM, FAILED, DECODER_UNAVAILABLE, ABANDONED }
+
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureSession.class);
+
+    private final CaptureSettings settings;
+    private final RingSink sink;
+    private final String decoder;
+    private final Listener listener;
+    private final Thread thread;
+    private final FrameRateCap cap;
+
+    private volatile long lastProgressNanos;
+    private volatile boolean abandoned;
+    private volatile End end = End.RUNNING;
+    private volatile String reason = "";
+    private volatile long framesPublished;
+    private volatile long framesDecoded;
+
+    /** Told when the first frame arrived. */
+    interface Listener {
+        void streaming(CaptureSession session, int width, int height, String codec);
+    }
+
+    /** @param decoder decoder name to use, or empty for FFmpeg's default */
+    CaptureSession(CaptureSettings settings, RingSink sink, String decoder, Listener listener, int number) {
+        this.settings = settings;
+        this.sink = sink;
+        this.decoder = decoder;
+        this.listener = listener;
+        this.cap = new FrameRateCap(settings.maxFps());
+        this.thread = new Thread(this, "capture-" + settings.cameraId() + "-" + number);
+        this.thread.setDaemon(true); // a session stuck in FFmpeg must not keep the JVM from exiting
+    }
+
+    void start() {
+        lastProgressNanos = System.nanoTime();
+        sink.claim(this);
+        thread.start();
+    }
+
+    /** Builds the grabber for this source; also used by the benchmark, so that it measures the same path. */
+    static FFmpegFrameGrabber newGrabber(CaptureSettings settings, String decoder) {
+        SourceSpec source = settings.source();
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(source.ffmpegInput());
+        if (source.ffmpegFormat() != null) {
+            g.setFormat(source.ffmpegFormat());
+        }
+        if (source.kind() == SourceSpec.Kind.RTSP) {
+            g.setOption("rtsp_transport", settings.rtspTransport());
+            // FFmpeg 8: 'timeout' (microseconds) bounds connect and every socket read; 'stimeout' is gone.
+            g.setOption("timeout", Long.toString(TimeUnit.NANOSECONDS.toMicros(settings.ioTimeout().toNanos())));
+        }
+        g.setPixelFormat(avPixelFormat(settings.pixelFormat()));
+        if (settings.outputWidth() > 0) {
+            g.setImageWidth(settings.outputWidth());
+            g.setImageHeight(settings.outputHeight());
+        }
+        if (!decoder.isEmpty()) {
+            g.setVideoCodecName(decoder);
+        }
+        if (settings.decoderThreads() > 0) {
+            g.setVideoOption("threads", Integer.toString(settings.decoderThreads()));
+        }
+        return g;
+    }
+
+    static int avPixelFormat(PixelFormat f) {
+        return switch (f) {
+            case BGR24 -> avutil.AV_PIX_FMT_BGR24;
+            case RGB24 -> avutil.AV_PIX_FMT_RGB24;
+            case GRAY8 -> avutil.AV_PIX_FMT_GRAY8;
+        };
+    }
+
+    @Override
+    public void run() {
+        FFmpegFrameGrabber grabber = newGrabber(settings, decoder);
+        boolean started = false;
+        try {
+            grabber.start();
+            started = true;
+            if (abandoned) {
+                return;
+            }
+            if (!grabber.hasVideo()) {
+                finish(End.FAILED, "not a video source: no video stream (format " + grabber.getFormat() + ")");
+                return;
+            }
+            grabLoop(grabber);
+        } catch (Exception | LinkageError e) {
+            if (!abandoned) {
+                boolean decoderFault = !decoder.isEmpty() && FfmpegErrors.isDecoderOpenFailure(e);
+                finish(decoderFault ? End.DECODER_UNAVAILABLE : End.FAILED, FfmpegErrors.describe(e, settings.source()));
+            }
+        } finally {
+            try {
+                if (started) {
+                    grabber.stop();
+                }
+                grabber.release();
+            } catch (Exception e) {
+                LOG.debug("closing the grabber: {}", settings.source().scrub(e.getMessage()));
+            }
+            if (abandoned && end == End.RUNNING) {
+                end = End.ABANDONED;
+            }
+        }
+    }
+
+    private void grabLoop(FFmpegFrameGrabber grabber) throws Exception {
+        boolean pace = settings.pace() && settings.source().isUnpaced();
+        long firstStreamMicros = Long.MIN_VALUE;
+        long firstMonoNanos = 0;
+        boolean first = true;
+        while (!abandoned) {
+            // Audio and data packets come back too, so this call returns per packet, not only per picture.
+            Frame frame = grabber.grabFrame(true, true, true, false, true);
+            if (frame == null) {
+                finish(End.END_OF_STREAM, settings.source().isNetwork()
+                        ? "connection lost: the stream ended or a read timed out" : "end of stream");
+                return;
+            }
+            if (frame.image == null || frame.imageWidth <= 0) {
+                continue; // not a picture; the supervisor's watchdog still counts time since the last one
+            }
+            long mono = System.nanoTime();
+            lastProgressNanos = mono;
+            framesDecoded++;
+            if (pace) {
+                if (firstStreamMicros == Long.MIN_VALUE || frame.timestamp < firstStreamMicros) {
+                    firstStreamMicros = frame.timestamp; // first frame, or the stream's clock went back
+                    firstMonoNanos = mono;
+                }
+                long due = firstMonoNanos + (frame.timestamp - firstStreamMicros) * 1000;
+                long wait = due - mono;
+                if (wait > 1_000_000_000L) { // a jump in the stream's clock: start pacing from here
+                    firstStreamMicros = frame.timestamp;
+                    firstMonoNanos = mono;
+                } else if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                    mono = System.nanoTime();
+                    lastProgressNanos = mono;
+                }
+            }
+            if (!cap.allow(mono)) {
+                continue;
+            }
+            long epochMicros = System.currentTimeMillis() * 1000;
+            if (!sink.publish(this, frame, frame.timestamp, epochMicros, mono)) {
+                return; // abandoned by the supervisor, or shutting down
+            }
+            framesPublished++;
+            if (first) {
+                first = false;
+                listener.streaming(this, frame.imageWidth, frame.imageHeight, grabber.getVideoCodecName());
+            }
+        }
+    }
+
+    private void finish(End how, String why) {
+        reason = why;
+        end = how;
+    }
+
+    /** The supervisor gives up on this session: it must not publish again, and closes when FFmpeg returns. */
+    void abandon() {
+        abandoned = true;
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    void join(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    End end() {
+        return end;
+    }
+
+    String reason() {
+        return reason;
+    }
+
+    long framesPublished() {
+        return framesPublished;
+    }
+
+    long framesDecoded() {
+        return framesDecoded;
+    }
+
+    /** For log lines: the state the supervisor should report while this session runs. */
+    SourceState state() {
+        return framesPublished > 0 ? SourceState.STREAMING : SourceState.CONNECTING;
+    }
+}
