@@ -24,6 +24,7 @@ public final class CaptureLoop {
 
     /** Sessions stuck inside FFmpeg that we tolerate at once; each holds a connection and decoder memory. */
     static final int MAX_STUCK_SESSIONS = 4;
+    private static final long STUCK_GRACE_NANOS = 2_000_000_000L;
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
 
@@ -33,7 +34,7 @@ public final class CaptureLoop {
     private final String name;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private final List<CaptureSession> stuck = new ArrayList<>();
+    private final List<CaptureSession> abandoned = new ArrayList<>();
     private String decoder;
     private volatile CaptureSession current;
     private volatile long sessions;
@@ -101,7 +102,10 @@ public final class CaptureLoop {
             }
             if (session.isAlive()) {
                 session.abandon();
-                awaitOrCountStuck(session);
+                if (stallReason != null) {
+                    sink.state(SourceState.RECONNECTING, stallReason); // tell readers now, not after the wait below
+                }
+                leaveBehind(session);
             }
             if (stopping()) {
                 break;
@@ -125,8 +129,9 @@ public final class CaptureLoop {
                 decoder = "";
                 continue;
             }
-            if (stuck.size() > MAX_STUCK_SESSIONS) {
-                String why = stuck.size() + " sessions are stuck inside FFmpeg and do not return; exiting so that"
+            int stuck = stuckSessions();
+            if (stuck > MAX_STUCK_SESSIONS) {
+                String why = stuck + " sessions are stuck inside FFmpeg and do not return; exiting so that"
                         + " the supervisor (e.g. IoT Edge) restarts the process";
                 LOG.error("{}: {}", name, why);
                 setState(SourceState.STOPPED, why, false);
@@ -162,19 +167,34 @@ public final class CaptureLoop {
         return Outcome.STOPPED;
     }
 
-    /** Gives an abandoned session a moment to close; one that stays inside FFmpeg is counted as stuck. */
-    private void awaitOrCountStuck(CaptureSession session) {
+    /**
+     * Gives an abandoned session a moment to close. One still inside FFmpeg is left behind; it counts as stuck
+     * once it outlives the I/O timeout (plus a grace period), by which time a silent socket would have failed.
+     */
+    private void leaveBehind(CaptureSession session) {
         try {
             session.join(Math.min(1000, Math.max(50, settings.ioTimeout().toMillis())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        stuck.removeIf(s -> !s.isAlive());
         if (session.isAlive()) {
-            stuck.add(session);
-            LOG.warn("{}: the stalled session is blocked inside FFmpeg; leaving it behind ({} such now)", name,
-                    stuck.size());
+            abandoned.add(session);
+            LOG.warn("{}: the stalled session is still inside FFmpeg; leaving it behind to close by itself", name);
         }
+    }
+
+    /** Abandoned sessions that stayed inside FFmpeg longer than any read could take. */
+    private int stuckSessions() {
+        abandoned.removeIf(s -> !s.isAlive());
+        long limit = settings.ioTimeout().toNanos() + STUCK_GRACE_NANOS;
+        long now = System.nanoTime();
+        int n = 0;
+        for (CaptureSession s : abandoned) {
+            if (now - s.abandonedAtNanos() > limit) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private void onStreaming(CaptureSession session, int width, int height, String codec) {
