@@ -52,7 +52,8 @@ public final class Result {
     public Event toEvent() {
         List<Prediction> top = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            top.add(new Prediction(labels.get(index[i]), index[i], score[i]));
+            // Float.toString keeps the float's own digits (0.74, not 0.7400000095367432) in the JSON.
+            top.add(new Prediction(labels.get(index[i]), index[i], Double.parseDouble(Float.toString(score[i]))));
         }
         return Event.classification(cameraId, sequence, captureEpochMicros, inferenceEpochMicros, model, top,
                 new Latency(captureToRingMicros, ringToInferenceMicros, inferenceMicros));
