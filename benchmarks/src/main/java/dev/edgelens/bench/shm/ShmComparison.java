@@ -151,7 +151,9 @@ public final class ShmComparison {
      * One row per GStreamer variant (the baselines) and one per ring figure next to a baseline: the ring's
      * zero-copy reader against each GStreamer variant (the target applies against copy-in), and the ring's
      * copy-out reader against copy-in. Scores are the mean over rounds; the error is half the spread (max - min)
-     * between rounds, NaN with one round.
+     * between rounds, NaN with one round. A last row compares the CPU both processes spend per frame (ring zero-copy
+     * vs GStreamer copy-in, lower is better): on a shared machine it moves far less than frames/s, which depends on
+     * how much CPU the other tenants leave.
      */
     static List<RatioReport.Row> rows(List<Trial.Result> trials) {
         Map<Variant, double[]> byVariant = new EnumMap<>(Variant.class);
@@ -167,6 +169,7 @@ public final class ShmComparison {
         ratioRow(rows, byVariant, Variant.RING_VIEW, Variant.GST_DEFAULT, null);
         ratioRow(rows, byVariant, Variant.RING_VIEW, Variant.GST_COPY_IN_DRAWN, null);
         ratioRow(rows, byVariant, Variant.RING_COPY_OUT, Variant.GST_COPY_IN, null);
+        cpuRow(rows, trials, Variant.RING_VIEW, Variant.GST_COPY_IN);
         for (Variant v : Variant.values()) {
             boolean alreadyShown = rows.stream().anyMatch(r -> r.benchmark().endsWith("." + v.benchmark));
             if (byVariant.containsKey(v) && (!v.ring || !alreadyShown)) {
@@ -189,6 +192,26 @@ public final class ShmComparison {
         rows.add(new RatioReport.Row(name(figure), PARAMS, score, halfSpread(byVariant.get(figure)), "frames/s",
                 "thrpt", null, null, baseline.benchmark, base, ratio, target,
                 target == null ? null : ratio >= TARGET));
+    }
+
+    private static void cpuRow(List<RatioReport.Row> rows, List<Trial.Result> trials, Variant figure,
+                               Variant baseline) {
+        double[] cost = cpuPerFrame(trials, figure);
+        double[] baseCost = cpuPerFrame(trials, baseline);
+        if (cost.length == 0 || baseCost.length == 0) {
+            return;
+        }
+        double score = mean(cost);
+        double base = mean(baseCost);
+        rows.add(new RatioReport.Row(name(figure) + "Cpu", PARAMS, score, halfSpread(cost), "ms CPU/frame", "avgt",
+                null, null, baseline.benchmark + "Cpu", base, score / base, null, null));
+    }
+
+    /** Writer + reader CPU milliseconds per frame delivered, one value per round. */
+    private static double[] cpuPerFrame(List<Trial.Result> trials, Variant v) {
+        return trials.stream().filter(t -> t.variant().equals(v.benchmark))
+                .mapToDouble(t -> 10 * (t.writerCpuPercent() + t.readerCpuPercent()) / t.framesPerSecond())
+                .toArray();
     }
 
     private static String name(Variant v) {

@@ -78,9 +78,20 @@ class ShmComparisonTest {
         assertEquals(1.0, vsDefault.ratio(), 1e-9);
         assertNull(vsDefault.target());
         assertNull(vsDefault.met());
+        // CPU per frame, writer + reader, per frame delivered: ring (50 + 5) % at 900 and 1100 frames/s,
+        // GStreamer at 500 and 700.
+        RatioReport.Row cpu = rows.get(2);
+        assertEquals("ShmComparison.ringViewCpu", cpu.benchmark());
+        assertEquals("gstShmCopyInCpu", cpu.baseline());
+        double ring = (550.0 / 900 + 550.0 / 1100) / 2;
+        double gst = (550.0 / 500 + 550.0 / 700) / 2;
+        assertEquals(ring, cpu.score(), 1e-9);
+        assertEquals(ring / gst, cpu.ratio(), 1e-9);
+        assertEquals("ms CPU/frame", cpu.unit());
         // Baselines follow as plain rows; variants not run produce no rows.
-        assertEquals(List.of("ShmComparison.ringView", "ShmComparison.ringView", "ShmComparison.gstShmCopyIn",
-                "ShmComparison.gstShmDefault"), rows.stream().map(RatioReport.Row::benchmark).toList());
+        assertEquals(List.of("ShmComparison.ringView", "ShmComparison.ringView", "ShmComparison.ringViewCpu",
+                "ShmComparison.gstShmCopyIn", "ShmComparison.gstShmDefault"),
+                rows.stream().map(RatioReport.Row::benchmark).toList());
         assertFalse(rows.stream().anyMatch(r -> "gstShmCopyInDrawn".equals(r.baseline())));
     }
 
