@@ -2,6 +2,7 @@ package dev.edgelens.inference;
 
 import dev.edgelens.inference.engine.InferenceEngine;
 import dev.edgelens.inference.event.EventSink;
+import dev.edgelens.inference.iothub.IotHub;
 import dev.edgelens.inference.model.DjlSetup;
 import dev.edgelens.inference.model.ModelCatalog;
 import dev.edgelens.inference.model.ModelLoader;
@@ -72,6 +73,16 @@ public final class InferenceMain {
                 return 1;
             }
         }
+        IotHub hub;
+        try {
+            hub = IotHub.start(settings.iothub(), System.getenv(), null);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("IoT Hub: cannot start: " + e.getMessage());
+            return 1;
+        }
+        if (hub != null) {
+            sinks.add(hub.sink());
+        }
         if (sinks.isEmpty()) {
             LOG.warn("no event sink configured (--stdout-events=false and no --event-file): events are discarded");
         }
@@ -85,7 +96,10 @@ public final class InferenceMain {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             engine.close();
-            dispatcher.close();
+            dispatcher.close(); // closes the sinks after the last publish
+            if (hub != null) {
+                hub.close();
+            }
             stopped.countDown();
         }, "shutdown"));
         LOG.info("inference module starting: cameras {}, models folder {}{}", settings.cameras(),

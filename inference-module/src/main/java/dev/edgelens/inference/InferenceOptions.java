@@ -1,5 +1,6 @@
 package dev.edgelens.inference;
 
+import dev.edgelens.inference.iothub.IotHubOptions;
 import dev.edgelens.inference.model.ExecutionProvider;
 import dev.edgelens.inference.policy.PolicySettings;
 import dev.edgelens.ring.RingPaths;
@@ -127,6 +128,10 @@ public final class InferenceOptions {
                     + " written). Env EDGELENS_MODEL_SETTLE. Default: ${DEFAULT-VALUE}.")
     Duration modelSettle;
 
+    /** The IoT Hub sink's options (--iothub-*), documented in docs/configuration.md#iot-hub. */
+    @CommandLine.Mixin
+    IotHubOptions iothub = new IotHubOptions();
+
     /** The picocli command line for this schema (help, version, errors). */
     static CommandLine commandLine(InferenceOptions options) {
         CommandLine cl = new CommandLine(options);
@@ -201,10 +206,16 @@ public final class InferenceOptions {
             throw bad("--heartbeat", "must be > 0");
         }
         policy = new PolicySettings(topK, minConfidence, hysteresisFrames, minInterval.toMillis(), heartbeat.toMillis());
+        dev.edgelens.inference.iothub.IotHubSettings hub;
+        try {
+            hub = iothub.toSettings();
+        } catch (IllegalArgumentException e) {
+            throw new InferenceSettings.SettingsException(e.getMessage());
+        }
         return new InferenceSettings(cams, modelsDir, model == null || model.isBlank() ? null : model.strip(),
                 executionProvider, gpuDevice, threads, policy, batchWindow, batchMaxBytes, stdoutEvents,
                 eventFile == null || eventFile.isBlank() ? null : Path.of(eventFile.strip()), eventFileMaxBytes,
-                eventFileKeep, modelPoll, modelSettle);
+                eventFileKeep, modelPoll, modelSettle, hub);
     }
 
     private static void requireRange(String option, long v, long min, long max)

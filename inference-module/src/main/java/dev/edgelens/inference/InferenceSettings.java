@@ -1,5 +1,6 @@
 package dev.edgelens.inference;
 
+import dev.edgelens.inference.iothub.IotHubSettings;
 import dev.edgelens.inference.model.ExecutionProvider;
 import dev.edgelens.inference.policy.PolicySettings;
 
@@ -31,12 +32,13 @@ import java.util.Map;
  * @param eventFileKeep      rotated files kept
  * @param modelPoll          how often the models folder is checked
  * @param modelSettle        how long a model's files must stay unchanged before loading
+ * @param iothub             the IoT Hub sink's settings (off unless configured)
  */
 public record InferenceSettings(Map<String, Path> cameras, Path modelsDir, String pinnedModel,
                                 ExecutionProvider executionProvider, int gpuDevice, int threads,
                                 PolicySettings policy, Duration batchWindow, int batchMaxBytes, boolean stdoutEvents,
                                 Path eventFile, long eventFileMaxBytes, int eventFileKeep, Duration modelPoll,
-                                Duration modelSettle) {
+                                Duration modelSettle, IotHubSettings iothub) {
 
     public InferenceSettings {
         cameras = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cameras));

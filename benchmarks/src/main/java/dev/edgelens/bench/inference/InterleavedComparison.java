@@ -32,6 +32,8 @@ public final class InterleavedComparison {
         try {
             report("MobileNetV2 per frame (threads=1)", "edgelens", path::edgelens, "rawOrt", path::rawOrt, pairs,
                     "ratio <= 1.05");
+            // Control: the baseline against itself shows how far from 1.000 noise alone moves the ratio.
+            report("control, raw ORT vs itself", "rawOrt", path::rawOrt, "rawOrt", path::rawOrt, pairs, "1.000");
         } finally {
             path.tearDown();
         }

@@ -36,6 +36,12 @@ public final class LoadedModel implements AutoCloseable {
     private final ExecutionProvider provider;
     /** Direct, native-order input buffer: ONNX Runtime wraps it without copying. */
     private final FloatBuffer input;
+    /**
+     * The input tensor, created once over {@link #input}: ONNX Runtime uses a direct buffer in place,
+     * so refilling the buffer is all a new frame needs (no tensor or manager per frame).
+     */
+    private final NDArray inputArray;
+    private final NDList inputList;
     private final float[] scores;
 
     LoadedModel(ModelFiles files, ModelRef ref, Model model, Shape inputShape, PreprocessSpec spec, Labels labels,
@@ -55,6 +61,8 @@ public final class LoadedModel implements AutoCloseable {
         this.input = ByteBuffer.allocateDirect(spec.tensorSize() * Float.BYTES).order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
         this.scores = new float[classes];
+        this.inputArray = model.getNDManager().create(input, inputShape, DataType.FLOAT32);
+        this.inputList = new NDList(inputArray);
     }
 
     /** The input buffer to fill (e.g. from a FramePreprocessor's output) before {@link #run()}. */
@@ -67,7 +75,14 @@ public final class LoadedModel implements AutoCloseable {
      * reused by the next run).
      */
     public float[] run() {
-        return runRaw(model.getNDManager(), block, parameters, input, inputShape, scores);
+        NDList out = block.forward(parameters, inputList, false);
+        try {
+            FloatBuffer fb = out.get(0).toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            fb.get(scores, 0, scores.length);
+            return scores;
+        } finally {
+            out.close(); // frees the native output tensor now rather than with the model
+        }
     }
 
     /** Copies {@code tensor} into {@link #input()} and runs the model. */
@@ -84,17 +99,6 @@ public final class LoadedModel implements AutoCloseable {
         NDArray in = sub.create(input, shape, DataType.FLOAT32);
         NDList out = block.forward(ps, new NDList(in), false);
         return out.get(0);
-    }
-
-    private static float[] runRaw(NDManager manager, Block block, ParameterStore ps, FloatBuffer input, Shape shape,
-                                  float[] dst) {
-        // A sub-manager per run frees the native input and output tensors right away.
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray out = forwardFirst(sub, block, ps, input, shape);
-            FloatBuffer fb = out.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            fb.get(dst, 0, dst.length);
-            return dst;
-        }
     }
 
     public ModelRef ref() {
@@ -141,6 +145,7 @@ public final class LoadedModel implements AutoCloseable {
 
     @Override
     public void close() {
+        inputArray.close();
         model.close();
     }
 
