@@ -49,6 +49,7 @@ public final class IotHubSink implements EventSink {
     private final AtomicLong oversize = new AtomicLong();
     private final Duration closeDrain;
     private volatile boolean running = true;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Starts sending what {@code outbox} holds (messages of an earlier run go first).
@@ -237,9 +238,15 @@ public final class IotHubSink implements EventSink {
         return "iothub";
     }
 
-    /** Sends what is pending for up to the drain time, then leaves the rest in the outbox. */
+    /**
+     * Sends what is pending for up to the drain time, then leaves the rest in the outbox. Safe to
+     * call twice (the event dispatcher closes its sinks, and {@link IotHub#close()} closes it too).
+     */
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         drainDeadline = System.nanoTime() + closeDrain.toNanos();
         running = false;
         try {

@@ -152,10 +152,12 @@ class IotHubSinkTest {
                 Thread.sleep(phase == 1 ? OUTAGE_SECONDS * 1000L / perPhase : 10);
             }
             if (phase == 0) {
+                hub.disconnectForOutage();
                 broker.stop();
             } else if (phase == 1) {
                 assertTrue(sink.stats().outbox().pending() > 0, "events wait in the outbox while the hub is down");
                 broker.start();
+                hub.reconnect();
             }
         }
         hub.awaitTelemetry(published.size(), Duration.ofSeconds(90));

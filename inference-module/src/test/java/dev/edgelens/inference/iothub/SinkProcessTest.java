@@ -178,7 +178,7 @@ class SinkProcessTest {
             assertNoSecretsIn(first.log);
             assertNoSecretsIn(third.log);
         } finally {
-            broker.stop();
+            broker.close();
         }
     }
 
@@ -201,7 +201,7 @@ class SinkProcessTest {
             assertEquals(0, verifier.rejected.get());
             assertNoSecretsIn(c.log);
         } finally {
-            broker.stop();
+            broker.close();
         }
     }
 
@@ -233,7 +233,7 @@ class SinkProcessTest {
             assertEquals(0, verifier.rejected.get());
             assertNoSecretsIn(c.log);
         } finally {
-            broker.stop();
+            broker.close();
             Files.deleteIfExists(sock.getParent());
         }
     }

@@ -5,7 +5,6 @@ import io.moquette.broker.config.MemoryConfig;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
@@ -29,6 +28,7 @@ public final class TestBroker implements AutoCloseable {
     private final SasVerifier verifier;
     private Server server;
     private boolean webSocket;
+    private PortLock portLock;
 
     /** Also serve MQTT over secure WebSocket on 443 (needs root or CAP_NET_BIND_SERVICE). */
     public TestBroker withWebSocket() {
@@ -56,6 +56,16 @@ public final class TestBroker implements AutoCloseable {
     public synchronized void start() {
         if (server != null) {
             return;
+        }
+        boolean locked = false;
+        if (portLock == null) {
+            portLock = PortLock.acquire();
+            locked = true;
+            // a process without the lock (an older checkout's tests) may still hold the port
+            PortLock.awaitFree(PORT);
+            if (webSocket) {
+                PortLock.awaitFree(WSS_PORT);
+            }
         }
         Properties p = new Properties();
         p.setProperty("host", "127.0.0.1");
@@ -87,8 +97,12 @@ public final class TestBroker implements AutoCloseable {
                     throw new IllegalStateException("broker TLS context", e);
                 }
             }, verifier, null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the test broker on 127.0.0.1:" + PORT, e);
+        } catch (IOException | RuntimeException e) {
+            if (locked) {
+                portLock.close();
+                portLock = null;
+            }
+            throw new IllegalStateException("cannot start the test broker on 127.0.0.1:" + PORT, e);
         }
         server = s;
     }
@@ -104,8 +118,13 @@ public final class TestBroker implements AutoCloseable {
         return server != null;
     }
 
+    /** Stops the broker and lets other test processes have port 8883. */
     @Override
-    public void close() {
+    public synchronized void close() {
         stop();
+        if (portLock != null) {
+            portLock.close();
+            portLock = null;
+        }
     }
 }
