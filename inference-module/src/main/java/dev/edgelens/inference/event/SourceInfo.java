@@ -1,5 +1,7 @@
 package dev.edgelens.inference.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A camera's state as read from its frame ring header.
  *
@@ -11,5 +13,6 @@ package dev.edgelens.inference.event;
  *               stopped), {@code closed}, or {@code absent}
  * @param since  when the source entered {@code state}, ISO-8601 UTC; null if unknown
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record SourceInfo(String state, String detail, String writer, String since) {
 }
