@@ -55,40 +55,76 @@ final class ChildProtocol {
         return new Sample(nanos, Long.parseLong(m.group(1)), missed);
     }
 
-    /** Frames (and missed frames) per second between two progress samples {@code seconds} apart. */
-    record Rate(double countPerSecond, double missedPerSecond, double seconds) {
+    /** A window edge or a stretch this long without a newer count means the transport stalled. */
+    static final long STALL_NANOS = 5L * REPORT_INTERVAL_MS * 1_000_000;
+
+    /**
+     * Frames (and missed frames) per second over {@code seconds}; {@code stallSeconds} is the longest stretch of
+     * the window in which the count was not seen to grow (normally about one report interval).
+     */
+    record Rate(double countPerSecond, double missedPerSecond, double seconds, double stallSeconds) {
+        boolean stalled() {
+            return stallSeconds * 1e9 > STALL_NANOS;
+        }
     }
 
     /**
-     * The rate between the first sample at or after {@code fromNanos} and the last one at or before
-     * {@code toNanos}: both are the process's own cumulative counts, so the result does not depend on when the
-     * harness looked, only on when the reports arrived.
+     * The rate over a window. Normally it is taken between the first report at or after {@code fromNanos} and the
+     * last one at or before {@code toNanos}: both are the process's own cumulative counts, so the result does not
+     * depend on when the harness looked. A reader that reports only when frames arrive (fpsdisplaysink) falls
+     * silent when the transport stalls; if the reports do not reach within {@link #STALL_NANOS} of both ends of
+     * the window, the frames counted are divided by the whole window instead, so a stall lowers the rate rather
+     * than being cut out of it.
      *
-     * @throws IllegalStateException naming {@code who} if fewer than two reports fall inside the window
+     * @throws IllegalStateException naming {@code who} if it never reported before the window's end, or if its
+     *                               count went backwards
      */
     static Rate rateWithin(List<Sample> samples, long fromNanos, long toNanos, String who) {
+        Sample before = null;
         Sample first = null;
         Sample last = null;
+        Sample previous = null;
+        long lastProgress = fromNanos;
+        long longestStall = 0;
         for (Sample s : samples) {
-            if (s.nanos() - fromNanos >= 0 && toNanos - s.nanos() >= 0) {
+            if (fromNanos - s.nanos() > 0) {
+                before = s;
+            } else if (toNanos - s.nanos() >= 0) {
                 if (first == null) {
                     first = s;
+                    previous = before;
                 }
+                if (previous != null && s.count() < previous.count()) {
+                    throw new IllegalStateException(who + ": frame count went backwards (" + previous.count()
+                            + " -> " + s.count() + "); the counter restarted during the window");
+                }
+                if (previous != null && s.count() > previous.count()) {
+                    longestStall = Math.max(longestStall, s.nanos() - lastProgress);
+                    lastProgress = s.nanos();
+                }
+                previous = s;
                 last = s;
             }
         }
-        if (first == null || last.nanos() == first.nanos()) {
-            throw new IllegalStateException(who + ": fewer than two progress reports inside the "
-                    + (toNanos - fromNanos) / 1_000_000 + " ms window (" + samples.size()
-                    + " in all); is it stalled?");
+        longestStall = Math.max(longestStall, toNanos - lastProgress);
+        double stallSeconds = longestStall / 1e9;
+        boolean covered = first != null && last.nanos() != first.nanos()
+                && first.nanos() - fromNanos <= STALL_NANOS && toNanos - last.nanos() <= STALL_NANOS;
+        if (covered) {
+            double seconds = (last.nanos() - first.nanos()) / 1e9;
+            return new Rate((last.count() - first.count()) / seconds, (last.missed() - first.missed()) / seconds,
+                    seconds, stallSeconds);
         }
-        if (last.count() < first.count()) {
-            throw new IllegalStateException(who + ": frame count went backwards (" + first.count() + " -> "
-                    + last.count() + "); the counter restarted during the window");
+        // The count at the window's start: the first report in it if it came promptly, else the last one before.
+        Sample start = first != null && (first.nanos() - fromNanos <= STALL_NANOS || before == null) ? first : before;
+        Sample end = last != null ? last : before;
+        if (start == null) {
+            throw new IllegalStateException(who + ": no progress report before the end of the "
+                    + (toNanos - fromNanos) / 1_000_000 + " ms window");
         }
-        double seconds = (last.nanos() - first.nanos()) / 1e9;
-        return new Rate((last.count() - first.count()) / seconds, (last.missed() - first.missed()) / seconds,
-                seconds);
+        double seconds = (toNanos - fromNanos) / 1e9;
+        return new Rate((end.count() - start.count()) / seconds, (end.missed() - start.missed()) / seconds, seconds,
+                stallSeconds);
     }
 
     /** Set when the process's standard input reaches end of file: the harness closed it or is gone. */

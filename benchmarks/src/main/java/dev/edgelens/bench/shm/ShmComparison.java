@@ -133,6 +133,10 @@ public final class ShmComparison {
                                 r.publishedPerSecond()),
                         r.missedPerSecond(), r.writerCpuPercent(), r.writerCpuMillisPerFrame(),
                         r.readerCpuPercent(), r.readerCpuMillisPerFrame());
+                if (r.stalled()) {
+                    System.out.printf(Locale.ROOT, "      STALLED: the reader received nothing for %.1f s of the"
+                            + " window%n", r.stallSeconds());
+                }
             }
         }
         List<RatioReport.Row> rows = rows(trials);
@@ -242,16 +246,17 @@ public final class ShmComparison {
     private static String trialTable(List<Trial.Result> trials) {
         StringBuilder sb = new StringBuilder();
         sb.append("| variant | round | frames/s delivered | published/s | missed/s | writer CPU | reader CPU"
-                + " | writer CPU/frame | reader CPU/frame |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | writer CPU/frame | reader CPU/frame | note |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (Trial.Result t : trials) {
             sb.append(String.format(Locale.ROOT, "| %s | %d | %.1f | %s | %.1f | %.0f %% | %.0f %% | %.3f ms"
-                            + " | %.3f ms |%n",
+                            + " | %.3f ms | %s |%n",
                     t.variant(), t.round(), t.framesPerSecond(),
                     t.publishedPerSecond() == null ? "= delivered" : String.format(Locale.ROOT, "%.1f",
                             t.publishedPerSecond()),
                     t.missedPerSecond(), t.writerCpuPercent(), t.readerCpuPercent(), t.writerCpuMillisPerFrame(),
-                    t.readerCpuMillisPerFrame()));
+                    t.readerCpuMillisPerFrame(), t.stalled() ? String.format(Locale.ROOT,
+                            "STALLED %.1f s (nothing received)", t.stallSeconds()) : ""));
         }
         return sb.toString();
     }

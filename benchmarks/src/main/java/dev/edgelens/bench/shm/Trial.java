@@ -33,11 +33,14 @@ final class Trial {
      * What one trial measured. {@code publishedPerSecond} is null for GStreamer, whose writer waits for the reader
      * (shmsink blocks while its area is full) and so publishes exactly what is delivered. CPU is in percent of one
      * core over the window, and per frame (writer: per frame published, reader: per frame delivered), which is far
-     * less sensitive than frames/s to other work competing for the machine.
+     * less sensitive than frames/s to other work competing for the machine. {@code stallSeconds} is the longest
+     * time in the window the reader received nothing; {@code stalled} says it exceeded
+     * {@link ChildProtocol#STALL_NANOS} (the rate then includes the stall, see {@link ChildProtocol#rateWithin}).
      */
     record Result(String variant, int round, double seconds, double framesPerSecond, Double publishedPerSecond,
                   double missedPerSecond, double writerCpuPercent, double readerCpuPercent,
-                  double writerCpuMillisPerFrame, double readerCpuMillisPerFrame) {
+                  double writerCpuMillisPerFrame, double readerCpuMillisPerFrame, double stallSeconds,
+                  boolean stalled) {
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -123,7 +126,8 @@ final class Trial {
         double publishedFps = published != null ? published : fps;
         return new Result(variant.benchmark, round, delivered.seconds(), fps, published,
                 delivered.missedPerSecond(), writerPercent, readerPercent,
-                10 * writerPercent / publishedFps, 10 * readerPercent / fps);
+                10 * writerPercent / publishedFps, 10 * readerPercent / fps, delivered.stallSeconds(),
+                delivered.stalled());
     }
 
     private static double percent(Duration cpu, double wallSeconds) {

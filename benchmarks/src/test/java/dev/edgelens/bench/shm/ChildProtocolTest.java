@@ -1,6 +1,7 @@
 package dev.edgelens.bench.shm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +51,44 @@ class ChildProtocolTest {
     }
 
     @Test
-    void aWindowWithoutTwoReportsIsAnErrorNamingTheProcess() {
-        List<ChildProtocol.Sample> one = List.of(new ChildProtocol.Sample(2_000_000_000L, 10, 0));
+    void aReaderThatFallsSilentCountsAsStalledAndTheStallLowersTheRate() {
+        // fpsdisplaysink reports only when frames arrive: 100 frames/s, a report every 200 ms, until t = 3 s.
+        List<ChildProtocol.Sample> samples = new ArrayList<>();
+        for (long ms = 0; ms <= 3000; ms += 200) {
+            samples.add(new ChildProtocol.Sample(ms * 1_000_000L, ms / 10, 0));
+        }
+        ChildProtocol.Rate r = ChildProtocol.rateWithin(samples, 1_000_000_000L, 11_000_000_000L, "gst reader");
+        assertTrue(r.stalled());
+        assertEquals(8.0, r.stallSeconds(), 1e-9);
+        // 200 frames arrived in the 10 s window (from 100 at t = 1 s to 300 at t = 3 s).
+        assertEquals(20.0, r.countPerSecond(), 1e-9);
+        assertEquals(10.0, r.seconds(), 1e-9);
+
+        ChildProtocol.Rate flowing = ChildProtocol.rateWithin(samples, 1_000_000_000L, 3_000_000_000L, "gst reader");
+        assertFalse(flowing.stalled());
+        assertEquals(0.2, flowing.stallSeconds(), 1e-9);
+        assertEquals(100.0, flowing.countPerSecond(), 1e-9);
+    }
+
+    @Test
+    void aFlatCountFromAReaderThatKeepsReportingIsAStallToo() {
+        // The ring reader reports every 200 ms whether or not frames arrive.
+        List<ChildProtocol.Sample> samples = new ArrayList<>();
+        for (long ms = 0; ms <= 5000; ms += 200) {
+            samples.add(new ChildProtocol.Sample(ms * 1_000_000L, Math.min(ms, 2000) / 10, 0));
+        }
+        ChildProtocol.Rate r = ChildProtocol.rateWithin(samples, 0, 5_000_000_000L, "ring reader");
+        assertTrue(r.stalled());
+        assertEquals(3.0, r.stallSeconds(), 1e-9);
+        assertEquals(40.0, r.countPerSecond(), 1e-9);
+    }
+
+    @Test
+    void aReaderThatNeverReportedIsAnErrorNamingIt() {
+        List<ChildProtocol.Sample> late = List.of(new ChildProtocol.Sample(5_000_000_000L, 10, 0));
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> ChildProtocol.rateWithin(one, 1_000_000_000L, 3_000_000_000L, "gst shmsrc reader"));
-        assertTrue(e.getMessage().startsWith("gst shmsrc reader: fewer than two progress reports"), e.getMessage());
+                () -> ChildProtocol.rateWithin(late, 1_000_000_000L, 3_000_000_000L, "gst shmsrc reader"));
+        assertTrue(e.getMessage().startsWith("gst shmsrc reader: no progress report before the end"),
+                e.getMessage());
     }
 }

@@ -112,7 +112,7 @@ class ShmComparisonTest {
     }
 
     private static Trial.Result result(String variant, int round, double fps) {
-        return new Trial.Result(variant, round, 10, fps, null, 0, 50, 5, 0.5, 0.05);
+        return new Trial.Result(variant, round, 10, fps, null, 0, 50, 5, 0.5, 0.05, 0.2, false);
     }
 
     private static Set<String> shmEntries() throws IOException {
