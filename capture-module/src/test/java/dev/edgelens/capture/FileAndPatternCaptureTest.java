@@ -171,6 +171,21 @@ class FileAndPatternCaptureTest {
     }
 
     @Test
+    @org.junit.jupiter.api.condition.EnabledIf("videoDevicePresent")
+    void v4l2DeviceWhereThereIsOne() throws Exception {
+        Map<String, String> o = InProcessCapture.fastSettings(dir, "/dev/video0");
+        o.put("stall-timeout", "10s");
+        try (InProcessCapture cap = new InProcessCapture(o)) {
+            assertTrue(cap.awaitFrame(Duration.ofSeconds(20)), "no frame from /dev/video0; saw " + cap.statuses());
+            assertTrue(cap.frame.width() > 0 && cap.frame.height() > 0);
+        }
+    }
+
+    static boolean videoDevicePresent() {
+        return Files.isReadable(Path.of("/dev/video0"));
+    }
+
+    @Test
     void notAVideoFileAndMissingFileAreClearErrors() throws Exception {
         // Not .txt: FFmpeg's tty demuxer would render a text file as ANSI-art video.
         Path text = dir.resolve("notes.bin");

@@ -167,7 +167,8 @@ final class RtspServer implements AutoCloseable {
     }
 
     void signal(String signal) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+        // The shell's kill builtin: minimal images may lack /bin/kill (procps), never /bin/sh.
+        Process k = new ProcessBuilder("/bin/sh", "-c", "kill -" + signal + " " + process.pid()).inheritIO().start();
         if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
             throw new IOException("kill -" + signal + " " + process.pid() + " failed");
         }
