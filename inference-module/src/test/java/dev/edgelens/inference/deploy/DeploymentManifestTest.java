@@ -17,7 +17,6 @@ import dev.edgelens.ring.RingPaths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -288,8 +287,8 @@ class DeploymentManifestTest {
         assertEquals(Integer.parseInt(twin.get("hysteresis-frames")), settings.policy().hysteresisFrames());
         assertEquals(Set.of("cam1"), settings.cameras().keySet());
         assertEquals(RingPaths.defaultPath("cam1"), settings.cameras().get("cam1"));
-        IotHubSettings hub = iotHubSettings();
-        assertEquals(IotHubSettings.Mode.EDGE, hub.mode());
+        assertEquals(IotHubSettings.Mode.EDGE, settings.iothub().mode());
+        assertEquals(Path.of(env("inference").get("EDGELENS_IOTHUB_OUTBOX_DIR")), settings.iothub().outboxDir());
 
         // the same path rejects what the module would reject
         Map<String, String> badValue = new LinkedHashMap<>(twin);
@@ -403,9 +402,10 @@ class DeploymentManifestTest {
         return map;
     }
 
-    /** The manifest's variables and twin values as the module's command-line arguments. */
+    /** The manifest's variables and twin values as the module's command-line arguments (IoT Hub ones too). */
     private static String[] args(Map<String, String> env, Map<String, String> twin) {
-        Map<String, String> options = envOptions(InferenceOptions.class);
+        Map<String, String> options = new LinkedHashMap<>(envOptions(InferenceOptions.class));
+        options.putAll(envOptions(IotHubOptions.class));
         List<String> args = new ArrayList<>();
         env.forEach((name, value) -> {
             if (options.containsKey(name)) {
@@ -416,17 +416,8 @@ class DeploymentManifestTest {
         return args.toArray(String[]::new);
     }
 
-    private static IotHubSettings iotHubSettings() {
-        Map<String, String> options = envOptions(IotHubOptions.class);
-        List<String> args = new ArrayList<>();
-        env("inference").forEach((name, value) -> {
-            if (options.containsKey(name)) {
-                args.add(options.get(name) + "=" + value);
-            }
-        });
-        IotHubOptions o = new IotHubOptions();
-        new CommandLine(o).parseArgs(args.toArray(String[]::new));
-        return o.toSettings();
+    private static IotHubSettings iotHubSettings() throws InferenceSettings.SettingsException {
+        return InferenceSettings.parse(args(env("inference"), Map.of())).iothub();
     }
 
     /**
