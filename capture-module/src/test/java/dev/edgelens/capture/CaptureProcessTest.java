@@ -47,6 +47,22 @@ class CaptureProcessTest {
     }
 
     @Test
+    void aSecondWriterOnTheSameRingIsRefused() throws Exception {
+        Path ring = dir.resolve("shared.ring");
+        try (CaptureProcess first = CaptureProcess.start(dir, List.of(), Map.of(), "--camera-id=one",
+                "--source=lavfi:testsrc2=size=160x120:rate=30", "--ring=" + ring);
+             FrameRingReader reader = FrameRingReader.open(ring, Duration.ofSeconds(30))) {
+            assertNotNull(await(reader, new Frame(), s -> s.state() == SourceState.STREAMING, Duration.ofSeconds(30)));
+            try (CaptureProcess second = CaptureProcess.start(dir, List.of(), Map.of(), "--camera-id=two",
+                    "--source=lavfi:testsrc2=size=160x120:rate=30", "--ring=" + ring)) {
+                assertEquals(1, second.awaitExit(30_000), second.output());
+                assertTrue(second.output().contains("in use by a live writer"), second.output());
+            }
+            assertTrue(first.process.isAlive());
+        }
+    }
+
+    @Test
     void invalidOptionOrEnvironmentValueExitsWithCode2NamingTheOption() throws Exception {
         try (CaptureProcess p = CaptureProcess.start(dir, List.of(), Map.of(), "--source=lavfi:testsrc2",
                 "--rtsp-transport=sctp")) {

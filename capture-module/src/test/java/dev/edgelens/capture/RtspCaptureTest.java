@@ -91,6 +91,26 @@ class RtspCaptureTest {
     }
 
     @Test
+    void cameraGeometryChangeRecreatesTheRing() throws Exception {
+        try (RtspServer server = RtspServer.h264(TestVideos.pattern());
+             InProcessCapture cap = new InProcessCapture(InProcessCapture.fastSettings(dir, server.url()))) {
+            assertTrue(cap.awaitFrame(FRAME_WAIT));
+            assertEquals(TestVideos.WIDTH, cap.frame.width());
+            long epoch = cap.reader.epoch();
+            server.kill9();
+            server.restartWith(TestVideos.pattern(160, 120)); // the "camera" comes back reconfigured
+            long deadline = System.nanoTime() + FRAME_WAIT.toNanos();
+            while (System.nanoTime() < deadline && cap.frame.width() != 160) {
+                cap.awaitFrame(Duration.ofSeconds(1));
+            }
+            assertEquals(160, cap.frame.width());
+            assertEquals(120, cap.frame.height());
+            assertTrue(cap.reader.epoch() > epoch, "a new ring (epoch) for the new geometry");
+            assertTrue(cap.reader.slotCapacity() >= 160 * 120 * 3);
+        }
+    }
+
+    @Test
     void frozenServerIsNoticedByTheWatchdogAndRecoversAfterSigcont() throws Exception {
         Map<String, String> o = InProcessCapture.fastSettings(dir, "");
         o.put("io-timeout", "5s"); // longer than the stall timeout: the watchdog, not the socket, must notice

@@ -33,7 +33,7 @@ final class RtspServer implements AutoCloseable {
 
     /** Serves an H.264 file in a loop at /stream. */
     static RtspServer h264(Path file, String... extra) throws IOException {
-        List<String> a = new ArrayList<>(List.of("--h264", file.toString()));
+        List<String> a = new ArrayList<>(List.of("--h264", file.toString())); // mutable: see restartWith
         a.addAll(List.of(extra));
         return start(a);
     }
@@ -163,6 +163,13 @@ final class RtspServer implements AutoCloseable {
 
     /** Starts it again on the same port (after {@link #kill9}). */
     void restart() throws IOException {
+        launch();
+    }
+
+    /** Starts it again on the same port serving another H.264 file (after {@link #kill9}). */
+    void restartWith(Path h264) throws IOException {
+        int i = args.indexOf("--h264");
+        args.set(i + 1, h264.toString());
         launch();
     }
 

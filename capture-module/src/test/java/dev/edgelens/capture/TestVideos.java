@@ -57,10 +57,15 @@ final class TestVideos {
     }
 
     /** Raw H.264 of FFmpeg's moving test pattern, for the RTSP server. */
-    static synchronized Path pattern() throws IOException {
-        Path out = dir().resolve("pattern.h264");
+    static Path pattern() throws IOException {
+        return pattern(WIDTH, HEIGHT);
+    }
+
+    /** Raw H.264 of FFmpeg's moving test pattern at a given size, for the RTSP server. */
+    static synchronized Path pattern(int width, int height) throws IOException {
+        Path out = dir().resolve("pattern-" + width + "x" + height + ".h264");
         if (!Files.exists(out)) {
-            ffmpeg("-f", "lavfi", "-i", "testsrc2=s=" + WIDTH + "x" + HEIGHT + ":r=30", "-frames:v",
+            ffmpeg("-f", "lavfi", "-i", "testsrc2=s=" + width + "x" + height + ":r=30", "-frames:v",
                     Integer.toString(FRAMES), "-c:v", "libx264", "-g", "30", "-bf", "0", "-pix_fmt", "yuv420p",
                     "-f", "h264", out.toString());
         }
