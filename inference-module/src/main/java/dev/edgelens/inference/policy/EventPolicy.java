@@ -72,11 +72,13 @@ public final class EventPolicy {
     }
 
     private CameraState state(String cameraId, long now) {
-        return cameras.computeIfAbsent(cameraId, id -> {
-            CameraState s = new CameraState();
+        CameraState s = cameras.get(cameraId); // plain get: a capturing lambda would allocate every frame
+        if (s == null) {
+            s = new CameraState();
             s.lastHeartbeat = now;
-            return s;
-        });
+            cameras.put(cameraId, s);
+        }
+        return s;
     }
 
     /** Registers a camera so it gets heartbeats even before its first frame. */
