@@ -21,18 +21,22 @@ import org.agrona.concurrent.UnsafeBuffer;
  * replaces whatever was at the path, so readers never see a half-initialised header and notice the restart by
  * the changed file.
  *
- * <p>{@link #publish} never waits for readers: it overwrites the oldest slot under the slot's sequence lock
- * and readers detect the overwrite themselves. It allocates nothing. Call it from one thread; {@link #close}
- * and {@link #setSourceState} may come from other threads (e.g. a shutdown hook or a watchdog).
+ * <p>{@link #publish} (copy a frame in) and {@link #claim}/{@link #commit} (fill a slot in place) never wait for
+ * readers: they overwrite the oldest slot under the slot's sequence lock and readers detect the overwrite
+ * themselves. They allocate nothing. Produce frames from one thread; {@link #close} and {@link #setSourceState}
+ * may come from other threads (e.g. a shutdown hook or a watchdog).
  */
 public final class FrameRingWriter implements AutoCloseable {
     /** Default heartbeat period; readers call a writer stale after {@link FrameRingReader#STALE_HEARTBEATS} missed beats. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofMillis(250);
+    /** How long {@link #close} waits for a claim in progress on another thread. */
+    public static final Duration CLOSE_CLAIM_WAIT = Duration.ofSeconds(1);
 
     private final RingFile file;
     private final UnsafeBuffer buffer;
     private final byte[] sourceId;
     private final Thread heartbeat;
+    private final FrameClaim claim;
     private long sequence;
     private volatile boolean closed;
 
@@ -40,6 +44,7 @@ public final class FrameRingWriter implements AutoCloseable {
         this.file = file;
         this.buffer = file.buffer;
         this.sourceId = sourceId;
+        this.claim = new FrameClaim(file);
         long periodNanos = heartbeatInterval.toNanos();
         this.heartbeat = new Thread(() -> beat(periodNanos), "ring-heartbeat " + file.path.getFileName());
         this.heartbeat.setDaemon(true);
@@ -137,57 +142,114 @@ public final class FrameRingWriter implements AutoCloseable {
      */
     public synchronized long publish(ByteBuffer pixels, int srcStride, int width, int height, PixelFormat format,
                                      long streamTimestampMicros, long captureEpochMicros, long captureMonoNanos) {
+        int rowBytes = width * format.bytesPerPixel();
+        checkSource(pixels, srcStride, width, height, format, rowBytes);
+        FrameClaim c = claim(width, height, format);
+        int dst = c.slotOffset() + SLOT_HEADER_LENGTH;
+        int src = pixels.position();
+        if (srcStride == rowBytes) {
+            buffer.putBytes(dst, pixels, src, c.length());
+        } else {
+            for (int row = 0; row < height; row++) {
+                buffer.putBytes(dst + row * rowBytes, pixels, src + row * srcStride, rowBytes);
+            }
+        }
+        return commit(c, streamTimestampMicros, captureEpochMicros, captureMonoNanos);
+    }
+
+    /**
+     * Takes the next slot for the caller to fill in place (see {@link FrameClaim}); the frame becomes visible
+     * at {@link #commit}. Until then the slot's lock is odd, so readers skip it. Never blocks on readers.
+     *
+     * @throws IllegalArgumentException naming the ring if the frame does not fit a slot
+     * @throws IllegalStateException    if the previous claim was neither committed nor aborted, or the ring is closed
+     */
+    public synchronized FrameClaim claim(int width, int height, PixelFormat format) {
         if (closed) {
             throw new IllegalStateException("frame ring " + file.path + " is closed");
         }
-        long publishNanos = System.nanoTime();
-        int rowBytes = width * format.bytesPerPixel();
-        long length = (long) rowBytes * height;
-        checkFrame(pixels, srcStride, width, height, format, rowBytes, length);
-
+        if (claim.isActive()) {
+            throw new IllegalStateException("frame ring " + file.path
+                    + ": the previous claim was neither committed nor aborted");
+        }
+        checkSize(width, height, format);
         long seq = ++sequence;
         int slot = file.slotOffset(seq);
-        UnsafeBuffer b = buffer;
+        long publishNanos = System.nanoTime();
         // Seqlock: odd value first, and no later store may become visible before it.
-        b.putLong(slot + SLOT_LOCK_OFFSET, writingLock(seq));
+        buffer.putLong(slot + SLOT_LOCK_OFFSET, writingLock(seq));
         VarHandle.storeStoreFence();
-        b.putLong(slot + SLOT_CAPTURE_EPOCH_MICROS_OFFSET, captureEpochMicros);
-        b.putLong(slot + SLOT_CAPTURE_MONO_NANOS_OFFSET, captureMonoNanos);
-        b.putLong(slot + SLOT_PUBLISH_MONO_NANOS_OFFSET, publishNanos);
-        b.putLong(slot + SLOT_STREAM_TIMESTAMP_MICROS_OFFSET, streamTimestampMicros);
-        b.putInt(slot + SLOT_WIDTH_OFFSET, width);
-        b.putInt(slot + SLOT_HEIGHT_OFFSET, height);
-        b.putInt(slot + SLOT_STRIDE_OFFSET, rowBytes);
-        b.putInt(slot + SLOT_PIXEL_FORMAT_OFFSET, format.code());
-        b.putInt(slot + SLOT_LENGTH_BYTES_OFFSET, (int) length);
-        b.putInt(slot + SLOT_SOURCE_ID_LENGTH_OFFSET, sourceId.length);
-        b.putBytes(slot + SLOT_SOURCE_ID_OFFSET, sourceId);
-        int dst = slot + SLOT_HEADER_LENGTH;
-        int src = pixels.position();
-        if (srcStride == rowBytes) {
-            b.putBytes(dst, pixels, src, (int) length);
-        } else {
-            for (int row = 0; row < height; row++) {
-                b.putBytes(dst + row * rowBytes, pixels, src + row * srcStride, rowBytes);
-            }
-        }
-        // Release stores: everything above is visible before the even lock, and the slot before the cursor.
-        b.putLongOrdered(slot + SLOT_LOCK_OFFSET, completeLock(seq));
-        b.putLongOrdered(CURSOR_OFFSET, seq);
-        return seq;
+        claim.bind(slotIndex(seq, file.slotCount), slot, seq, width, height, format, publishNanos);
+        return claim;
     }
 
-    private void checkFrame(ByteBuffer pixels, int srcStride, int width, int height, PixelFormat format,
-                            int rowBytes, long length) {
+    /**
+     * Publishes a claimed frame: writes its metadata and makes it visible to readers.
+     *
+     * @return the frame's sequence number
+     */
+    public synchronized long commit(FrameClaim c, long streamTimestampMicros, long captureEpochMicros,
+                                    long captureMonoNanos) {
+        requireActive(c);
+        if (closed) {
+            c.release();
+            notifyAll();
+            throw new IllegalStateException("frame ring " + file.path + " was closed while the frame was being written");
+        }
+        UnsafeBuffer b = buffer;
+        int slot = c.slotOffset();
+        b.putLong(slot + SLOT_CAPTURE_EPOCH_MICROS_OFFSET, captureEpochMicros);
+        b.putLong(slot + SLOT_CAPTURE_MONO_NANOS_OFFSET, captureMonoNanos);
+        b.putLong(slot + SLOT_PUBLISH_MONO_NANOS_OFFSET, c.publishMonoNanos());
+        b.putLong(slot + SLOT_STREAM_TIMESTAMP_MICROS_OFFSET, streamTimestampMicros);
+        b.putInt(slot + SLOT_WIDTH_OFFSET, c.width());
+        b.putInt(slot + SLOT_HEIGHT_OFFSET, c.height());
+        b.putInt(slot + SLOT_STRIDE_OFFSET, c.stride());
+        b.putInt(slot + SLOT_PIXEL_FORMAT_OFFSET, c.format().code());
+        b.putInt(slot + SLOT_LENGTH_BYTES_OFFSET, c.length());
+        b.putInt(slot + SLOT_SOURCE_ID_LENGTH_OFFSET, sourceId.length);
+        b.putBytes(slot + SLOT_SOURCE_ID_OFFSET, sourceId);
+        // Release stores: everything above is visible before the even lock, and the slot before the cursor.
+        b.putLongOrdered(slot + SLOT_LOCK_OFFSET, completeLock(c.sequence()));
+        b.putLongOrdered(CURSOR_OFFSET, c.sequence());
+        c.release();
+        notifyAll(); // a close() may be waiting for the claim to end
+        return c.sequence();
+    }
+
+    /**
+     * Gives a claimed slot up (e.g. the decoder failed halfway). The frame is never shown; its sequence number
+     * is used by the next frame. Whatever the slot held before is gone, and readers know it from its odd lock.
+     */
+    public synchronized void abort(FrameClaim c) {
+        requireActive(c);
+        sequence--;
+        c.release();
+        notifyAll();
+    }
+
+    private void requireActive(FrameClaim c) {
+        if (c != claim || !c.isActive()) {
+            throw new IllegalStateException("frame ring " + file.path + ": no such active claim");
+        }
+    }
+
+    private void checkSize(int width, int height, PixelFormat format) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("frame ring " + file.path + ": frame size " + width + "x" + height
                     + " must be positive");
         }
+        long length = (long) width * height * format.bytesPerPixel();
         if (length > file.slotCapacity) {
             throw new IllegalArgumentException("frame ring " + file.path + ": a " + width + "x" + height + " "
                     + format + " frame needs " + length + " bytes but its slots hold " + file.slotCapacity
                     + " (create the ring for the larger geometry)");
         }
+    }
+
+    private void checkSource(ByteBuffer pixels, int srcStride, int width, int height, PixelFormat format,
+                             int rowBytes) {
+        checkSize(width, height, format);
         if (srcStride < rowBytes) {
             throw new IllegalArgumentException("frame ring " + file.path + ": source stride " + srcStride
                     + " is shorter than a row of " + rowBytes + " bytes");
@@ -240,15 +302,27 @@ public final class FrameRingWriter implements AutoCloseable {
         return sequence;
     }
 
-    /** Marks the ring "writer closed" so readers can tell a clean stop from a crash, then unmaps it. */
+    /**
+     * Marks the ring "writer closed" so readers can tell a clean stop from a crash, then unmaps it. A claim in
+     * progress on another thread gets up to {@link #CLOSE_CLAIM_WAIT} to end; if it does not, the mapping is
+     * left in place (the producer may still be writing into it) and its commit fails.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        heartbeat.interrupt();
         boolean interrupted = false;
+        long deadline = System.nanoTime() + CLOSE_CLAIM_WAIT.toNanos();
+        for (long left; claim.isActive() && (left = deadline - System.nanoTime()) > 0; ) {
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        heartbeat.interrupt();
         while (heartbeat.isAlive()) {
             try {
                 heartbeat.join();
@@ -257,7 +331,9 @@ public final class FrameRingWriter implements AutoCloseable {
             }
         }
         buffer.putIntOrdered(WRITER_STATE_OFFSET, WRITER_CLOSED);
-        file.close();
+        if (!claim.isActive()) {
+            file.close();
+        }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

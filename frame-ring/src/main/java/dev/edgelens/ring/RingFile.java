@@ -4,6 +4,7 @@ import static dev.edgelens.ring.RingLayout.*;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -59,7 +60,7 @@ final class RingFile implements AutoCloseable {
         long length = fileLength(slotCount, slotCapacity);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
              FileChannel channel = raf.getChannel()) {
-            raf.setLength(length);
+            reserve(channel, path, length, slotCount, slotCapacity);
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             UnsafeBuffer b = new UnsafeBuffer(mapped);
             b.putInt(VERSION_OFFSET, VERSION);
@@ -72,6 +73,26 @@ final class RingFile implements AutoCloseable {
             b.putLong(EPOCH_OFFSET, epoch);
             b.putLong(WRITER_PID_OFFSET, ProcessHandle.current().pid());
             return new RingFile(path, fileKey(file), mapped);
+        }
+    }
+
+    /**
+     * Writes zeros over the whole file so that tmpfs allocates every page now. A sparse file would map fine and
+     * then kill the writer with SIGBUS (an InternalError in Java) at the first frame that touches a page a full
+     * /dev/shm cannot provide; this way a too-small /dev/shm is a clear error at start.
+     */
+    private static void reserve(FileChannel channel, Path path, long length, int slotCount, int slotCapacity)
+            throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        try {
+            for (long position = 0; position < length; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), length - position));
+                position += channel.write(zeros, position);
+            }
+        } catch (IOException e) {
+            throw new IOException("frame ring " + path + ": cannot reserve " + length + " bytes for " + slotCount
+                    + " slots of " + slotCapacity + " bytes in " + path.getParent() + " (" + e.getMessage()
+                    + "); enlarge it (e.g. docker --shm-size) or use fewer or smaller slots", e);
         }
     }
 
@@ -142,6 +163,11 @@ final class RingFile implements AutoCloseable {
 
     static Object fileKey(Path path) throws IOException {
         return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+    }
+
+    /** The whole mapping as a ByteBuffer (for slices handed to producers). */
+    ByteBuffer byteBuffer() {
+        return mapped.duplicate();
     }
 
     int slotOffset(long sequence) {

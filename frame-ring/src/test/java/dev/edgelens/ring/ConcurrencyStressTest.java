@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrencyStressTest {
     @TempDir
     Path tmp;
+    private Path shmDir;
+
+    @AfterEach
+    void removeShmDir() throws IOException {
+        if (shmDir != null) {
+            try (var files = Files.list(shmDir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(shmDir);
+        }
+    }
 
     /** Small frames and only 3 slots: the writer laps the readers constantly, which is what we want to provoke. */
     @Test
@@ -53,9 +67,8 @@ class ConcurrencyStressTest {
     private Path ringDir() throws IOException {
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            Path d = Files.createTempDirectory(shm, "ring-stress");
-            d.toFile().deleteOnExit();
-            return d;
+            shmDir = Files.createTempDirectory(shm, "ring-stress");
+            return shmDir;
         }
         return tmp;
     }

@@ -39,7 +39,7 @@ import dev.edgelens.ring.RingLayout;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class RingThroughputBenchmark {
-    /** The capture module's default ring size. */
+    /** A ring of 16 slots (the capture module defaults to 8; more slots only make the working set larger). */
     static final int SLOTS = 16;
 
     @Param({"1280x720", "1920x1080"})
