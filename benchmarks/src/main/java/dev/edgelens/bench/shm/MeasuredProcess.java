@@ -143,7 +143,8 @@ final class MeasuredProcess implements AutoCloseable {
         try {
             if (process.isAlive()) {
                 if (gstreamer) {
-                    new ProcessBuilder("kill", "-INT", Long.toString(process.pid()))
+                    // The shell's built-in kill: /bin/sh is everywhere, procps' kill binary is not (slim images).
+                    new ProcessBuilder("sh", "-c", "kill -INT " + process.pid())
                             .redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
                 } else {
                     process.getOutputStream().close();
