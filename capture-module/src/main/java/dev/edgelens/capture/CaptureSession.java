@@ -1,6 +1,7 @@
 package dev.edgelens.capture;
 
 import dev.edgelens.ring.SourceState;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
 import org.slf4j.Logger;
@@ -72,7 +73,7 @@ final class CaptureSession implements Runnable {
                 finish(End.FAILED, "not a video source: no video stream (format " + grabber.getFormat() + ")");
                 return;
             }
-            grabLoop(grabber);
+            grabLoop(grabber, Grabbers.decodedPicture(grabber));
         } catch (Exception | LinkageError e) {
             if (!abandoned) {
                 boolean decoderFault = !decoder.isEmpty() && FfmpegErrors.isDecoderOpenFailure(e);
@@ -93,20 +94,22 @@ final class CaptureSession implements Runnable {
         }
     }
 
-    private void grabLoop(FFmpegFrameGrabber grabber) throws Exception {
+    private void grabLoop(FFmpegFrameGrabber grabber, AVFrame picture) throws Exception {
         boolean pace = settings.pace() && settings.source().isUnpaced();
         long firstStreamMicros = Long.MIN_VALUE;
         long firstMonoNanos = 0;
         boolean first = true;
         while (!abandoned) {
             // Audio and data packets come back too, so this call returns per packet, not only per picture.
-            Frame frame = grabber.grabFrame(true, true, true, false, true);
+            // No processing: JavaCV leaves the decoded picture unconverted, and the sink converts it with swscale
+            // straight into a ring slot (JavaCV would convert into its own buffer, which we would then copy).
+            Frame frame = grabber.grabFrame(true, true, false, false, true);
             if (frame == null) {
                 finish(End.END_OF_STREAM, settings.source().isNetwork()
                         ? "connection lost: the stream ended or a read timed out" : "end of stream");
                 return;
             }
-            if (frame.image == null || frame.imageWidth <= 0) {
+            if (frame.type != Frame.Type.VIDEO || picture.width() <= 0) {
                 continue; // not a picture; the supervisor's watchdog still counts time since the last one
             }
             long mono = System.nanoTime();
@@ -132,13 +135,14 @@ final class CaptureSession implements Runnable {
                 continue;
             }
             long epochMicros = System.currentTimeMillis() * 1000;
-            if (!sink.publish(this, frame, frame.timestamp, epochMicros, mono)) {
+            if (!sink.publish(this, picture, frame.timestamp, epochMicros, mono)) {
                 return; // abandoned by the supervisor, or shutting down
             }
             framesPublished++;
             if (first) {
                 first = false;
-                listener.streaming(this, frame.imageWidth, frame.imageHeight, grabber.getVideoCodecName());
+                listener.streaming(this, sink.outputWidth(picture.width()), sink.outputHeight(picture.height()),
+                        grabber.getVideoCodecName());
             }
         }
     }

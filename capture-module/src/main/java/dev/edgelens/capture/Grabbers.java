@@ -1,9 +1,11 @@
 package dev.edgelens.capture;
 
 import dev.edgelens.ring.PixelFormat;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 
+import java.lang.reflect.Field;
 import java.util.concurrent.TimeUnit;
 
 /** How capture configures JavaCV's FFmpegFrameGrabber for a source (public for the decode benchmark). */
@@ -41,6 +43,32 @@ public final class Grabbers {
             g.setVideoOption("threads", Integer.toString(settings.decoderThreads()));
         }
         return g;
+    }
+
+    /**
+     * The grabber's own decoded picture (JavaCV's private {@code picture} field): after
+     * {@code grabFrame(..., doProcessing = false, ...)} returns a video frame, it holds the decoder's output, not
+     * yet converted. JavaCV allocates it once in {@code start()} and frees it in {@code release()}, so it can be
+     * looked up once per started grabber. Without processing, JavaCV leaves {@code Frame.opaque} null, so this is
+     * the only way to reach it.
+     *
+     * @throws IllegalStateException if this JavaCV version has no such field, or the grabber is not started
+     */
+    static AVFrame decodedPicture(FFmpegFrameGrabber grabber) {
+        try {
+            Field f = FFmpegFrameGrabber.class.getDeclaredField("picture");
+            f.setAccessible(true);
+            AVFrame picture = (AVFrame) f.get(grabber);
+            if (picture == null || picture.isNull()) {
+                throw new IllegalStateException("JavaCV's FFmpegFrameGrabber has no decoded picture (not started?)");
+            }
+            return picture;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            if (e instanceof IllegalStateException ise) {
+                throw ise;
+            }
+            throw new IllegalStateException("cannot reach FFmpegFrameGrabber.picture (JavaCV version changed?): " + e, e);
+        }
     }
 
     public static int avPixelFormat(PixelFormat f) {

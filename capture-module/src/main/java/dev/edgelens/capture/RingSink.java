@@ -1,15 +1,15 @@
 package dev.edgelens.capture;
 
+import dev.edgelens.ring.FrameClaim;
 import dev.edgelens.ring.FrameRingWriter;
 import dev.edgelens.ring.PixelFormat;
 import dev.edgelens.ring.SourceState;
-import org.bytedeco.javacv.Frame;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -20,13 +20,16 @@ import java.nio.file.Path;
  * <p>Only the session that currently owns the sink may publish: a session the watchdog gave up on may return
  * from a stuck FFmpeg call much later, and its frames must not reach the ring.
  */
-final class RingSink implements AutoCloseable {
+public final class RingSink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingSink.class);
 
     private final Path path;
     private final int slots;
     private final String cameraId;
     private final PixelFormat format;
+    private final int fixedWidth;
+    private final int fixedHeight;
+    private final SlotConverter converter = new SlotConverter();
     private FrameRingWriter writer;
     private int width;
     private int height;
@@ -34,12 +37,21 @@ final class RingSink implements AutoCloseable {
     private SourceState state = SourceState.UNKNOWN;
     private String detail = "";
     private boolean closed;
+    private long published;
 
-    RingSink(Path path, int slots, String cameraId, PixelFormat format, int width, int height) throws IOException {
+    /**
+     * Creates the ring file at {@code path}.
+     *
+     * @param width  fixed output width (--output-size), 0 = the source's
+     * @param height fixed output height, 0 = the source's
+     */
+    public RingSink(Path path, int slots, String cameraId, PixelFormat format, int width, int height) throws IOException {
         this.path = path;
         this.slots = slots;
         this.cameraId = cameraId;
         this.format = format;
+        this.fixedWidth = width;
+        this.fixedHeight = height;
         // Placeholder 16x16 until the first frame tells the real geometry (unless it is fixed by --output-size).
         this.width = width > 0 ? width : 16;
         this.height = height > 0 ? height : 16;
@@ -53,20 +65,40 @@ final class RingSink implements AutoCloseable {
     }
 
     /**
-     * Copies a decoded frame from JavaCV's buffer straight into the next slot.
+     * Converts a decoded picture (scaled to the fixed output size, if any) with swscale straight into the next
+     * slot, then publishes it. The lock is held throughout, so a session the supervisor gave up on can never
+     * interleave with its successor, and {@link #close} waits for a conversion in progress (a few ms).
      *
      * @return false if {@code session} no longer owns the sink (it must stop) or the sink is closed
      */
-    synchronized boolean publish(Object session, Frame frame, long streamMicros, long epochMicros, long monoNanos) {
+    synchronized boolean publish(Object session, AVFrame picture, long streamMicros, long epochMicros, long monoNanos) {
         if (session != owner || closed) {
             return false;
         }
-        if (frame.imageWidth != width || frame.imageHeight != height) {
-            recreate(frame.imageWidth, frame.imageHeight);
+        int w = fixedWidth > 0 ? fixedWidth : picture.width();
+        int h = fixedHeight > 0 ? fixedHeight : picture.height();
+        if (w != width || h != height) {
+            recreate(w, h);
         }
-        writer.publish((ByteBuffer) frame.image[0], frame.imageStride, frame.imageWidth, frame.imageHeight, format,
-                streamMicros, epochMicros, monoNanos);
+        FrameClaim claim = writer.claim(w, h, format);
+        try {
+            converter.convert(picture, claim);
+        } catch (RuntimeException e) {
+            writer.abort(claim);
+            throw e;
+        }
+        writer.commit(claim, streamMicros, epochMicros, monoNanos);
+        published++;
         return true;
+    }
+
+    /** The size frames are published at for a picture of the given size. */
+    int outputWidth(int pictureWidth) {
+        return fixedWidth > 0 ? fixedWidth : pictureWidth;
+    }
+
+    int outputHeight(int pictureHeight) {
+        return fixedHeight > 0 ? fixedHeight : pictureHeight;
     }
 
     private void recreate(int newWidth, int newHeight) {
@@ -95,6 +127,11 @@ final class RingSink implements AutoCloseable {
         }
     }
 
+    /** Frames published since this sink was created, across ring re-creations. */
+    public synchronized long framesPublished() {
+        return published;
+    }
+
     synchronized Path path() {
         return writer.path();
     }
@@ -109,6 +146,7 @@ final class RingSink implements AutoCloseable {
         if (!closed) {
             closed = true;
             writer.close();
+            converter.close();
         }
     }
 }
