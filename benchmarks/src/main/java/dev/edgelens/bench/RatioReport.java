@@ -70,7 +70,8 @@ public final class RatioReport {
         sb.append("| benchmark | params | score | baseline | baseline score | ratio | target | met |\n");
         sb.append("|---|---|---:|---|---:|---:|---|---|\n");
         for (Row r : rows) {
-            String score = fmt(r.score()) + " ± " + fmt(r.error()) + " " + r.unit()
+            String score = fmt(r.score()) + (Double.isNaN(r.error()) || r.error() == 0 ? "" : " ± " + fmt(r.error()))
+                    + " " + r.unit()
                     + (r.p50() != null ? " (p50 " + fmt(r.p50()) + ", p99 " + fmt(r.p99()) + ")" : "");
             sb.append("| ").append(r.benchmark()).append(" | ").append(r.params()).append(" | ").append(score)
                     .append(" | ").append(r.baseline() == null ? "" : r.baseline())
@@ -82,15 +83,27 @@ public final class RatioReport {
         return sb.toString();
     }
 
-    static boolean meets(double ratio, String target) {
+    /** Whether {@code ratio} meets a target written {@code ">= x"}, {@code "<= x"}, {@code "> x"} or {@code "< x"}. */
+    public static boolean meets(double ratio, String target) {
         String t = target.replace(" ", "");
-        if (t.startsWith(">=")) {
-            return ratio >= Double.parseDouble(t.substring(2));
+        try {
+            if (t.startsWith(">=")) {
+                return ratio >= Double.parseDouble(t.substring(2));
+            }
+            if (t.startsWith("<=")) {
+                return ratio <= Double.parseDouble(t.substring(2));
+            }
+            if (t.startsWith(">")) {
+                return ratio > Double.parseDouble(t.substring(1));
+            }
+            if (t.startsWith("<")) {
+                return ratio < Double.parseDouble(t.substring(1));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error naming the target
         }
-        if (t.startsWith("<=")) {
-            return ratio <= Double.parseDouble(t.substring(2));
-        }
-        throw new IllegalArgumentException("target '" + target + "': expected '>= number' or '<= number'");
+        throw new IllegalArgumentException("target '" + target + "': expected '>= number', '<= number', '> number'"
+                + " or '< number'");
     }
 
     private static ComparedTo annotation(String fullName) {
@@ -125,7 +138,7 @@ public final class RatioReport {
         return parts[parts.length - 2] + "." + parts[parts.length - 1];
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 }

@@ -16,8 +16,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the JMH benchmarks whose names match a pattern and prints each figure next to its baseline as a ratio.
- * Usage: {@code java -cp benchmarks.jar dev.edgelens.bench.RatioRunner [--short] [--out DIR] [REGEX...]}.
- * Writes {@code DIR/results.json} and {@code DIR/results.md} (default DIR: benchmarks/results).
+ * Usage: {@code java -cp benchmarks.jar dev.edgelens.bench.RatioRunner [--short] [--out DIR] [--name NAME]
+ * [REGEX...]}. Writes {@code DIR/NAME.json} and {@code DIR/NAME.md} (defaults: benchmarks/results, results).
+ * {@code --short}: 1 warm-up and 3 measurement iterations of 1 s, one fork; otherwise the iterations each
+ * benchmark class declares. {@code scripts/bench.sh} runs it once per group and merges the parts with
+ * {@link ResultsTable}.
  */
 public final class RatioRunner {
     private RatioRunner() {
@@ -26,12 +29,14 @@ public final class RatioRunner {
     public static void main(String[] args) throws Exception {
         boolean quick = false;
         Path out = Path.of("benchmarks", "results");
+        String name = "results";
         ChainedOptionsBuilder options = new OptionsBuilder();
         boolean anyInclude = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--short" -> quick = true;
                 case "--out" -> out = Path.of(args[++i]);
+                case "--name" -> name = args[++i];
                 default -> {
                     options.include(args[i]);
                     anyInclude = true;
@@ -51,8 +56,11 @@ public final class RatioRunner {
         System.out.println();
         System.out.println(table);
         Files.createDirectories(out);
-        Files.writeString(out.resolve("results.md"), table);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(), rows);
-        System.out.println("wrote " + out.resolve("results.md") + " and " + out.resolve("results.json"));
+        if (results.isEmpty()) {
+            throw new IllegalStateException("no benchmark matched " + java.util.Arrays.toString(args));
+        }
+        Files.writeString(out.resolve(name + ".md"), table);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve(name + ".json").toFile(), rows);
+        System.out.println("wrote " + out.resolve(name + ".md") + " and " + out.resolve(name + ".json"));
     }
 }
