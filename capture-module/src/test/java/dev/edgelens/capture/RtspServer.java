@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * The real GStreamer RTSP server (src/test/resources/rtsp/rtsp_server.py, run by /usr/bin/python3) on 127.0.0.1,
  * which tests kill, freeze and restart.
  */
-final class RtspServer implements AutoCloseable {
+public final class RtspServer implements AutoCloseable {
     private final List<String> args;
     private final int port;
     private Process process;
@@ -32,7 +32,7 @@ final class RtspServer implements AutoCloseable {
     }
 
     /** Serves an H.264 file in a loop at /stream. */
-    static RtspServer h264(Path file, String... extra) throws IOException {
+    public static RtspServer h264(Path file, String... extra) throws IOException {
         List<String> a = new ArrayList<>(List.of("--h264", file.toString())); // mutable: see restartWith
         a.addAll(List.of(extra));
         return start(a);
@@ -115,21 +115,39 @@ final class RtspServer implements AutoCloseable {
         return null;
     }
 
-    String stderr() {
+    public String stderr() {
         synchronized (stderr) {
             return stderr.toString();
         }
     }
 
-    private static Path script() throws IOException {
-        try {
-            return Path.of(RtspServer.class.getResource("/rtsp/rtsp_server.py").toURI());
-        } catch (URISyntaxException | NullPointerException e) {
-            throw new IOException("rtsp/rtsp_server.py is not on the test classpath", e);
+    private static Path extractedScript;
+
+    private static synchronized Path script() throws IOException {
+        java.net.URL url = RtspServer.class.getResource("/rtsp/rtsp_server.py");
+        if (url == null) {
+            throw new IOException("rtsp/rtsp_server.py is not on the test classpath");
         }
+        if ("file".equals(url.getProtocol())) {
+            try {
+                return Path.of(url.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException("rtsp/rtsp_server.py: " + url, e);
+            }
+        }
+        // Inside this module's test-jar (other modules' tests use the server): copied out once per JVM.
+        if (extractedScript == null) {
+            Path f = Files.createTempFile("edgelens-rtsp-server", ".py");
+            f.toFile().deleteOnExit();
+            try (java.io.InputStream in = url.openStream()) {
+                Files.copy(in, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            extractedScript = f;
+        }
+        return extractedScript;
     }
 
-    String url() {
+    public String url() {
         return "rtsp://127.0.0.1:" + port + "/stream";
     }
 
@@ -137,11 +155,11 @@ final class RtspServer implements AutoCloseable {
         return "rtsp://" + userInfo + "@127.0.0.1:" + port + path;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

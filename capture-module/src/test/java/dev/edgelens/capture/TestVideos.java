@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * Test videos made at test time with Debian's ffmpeg (libx264, a keyframe every 30 frames, no B-frames), once
  * per JVM, into a temporary folder.
  */
-final class TestVideos {
+public final class TestVideos {
     static final int WIDTH = 320;
     static final int HEIGHT = 240;
     /** The solid colour of {@link #solid()}, as R, G, B. */
@@ -72,7 +72,7 @@ final class TestVideos {
         return out;
     }
 
-    static void ffmpeg(String... args) throws IOException {
+    public static void ffmpeg(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(ffmpegBinary(), "-hide_banner", "-loglevel", "error", "-y"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -88,7 +88,7 @@ final class TestVideos {
     }
 
     /** Debian's ffmpeg (it has libx264; the JavaCV build does not). */
-    static String ffmpegBinary() throws IOException {
+    public static String ffmpegBinary() throws IOException {
         Path p = Path.of("/usr/bin/ffmpeg");
         if (!Files.isExecutable(p)) {
             throw new IOException("/usr/bin/ffmpeg is missing: install the Debian package ffmpeg (scripts/test.sh does)");

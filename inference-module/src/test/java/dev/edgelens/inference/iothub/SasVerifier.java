@@ -18,14 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a user name (the test hub itself) are let through. This proves that tokens signed by the SDK
  * (device key) or by the IoT Edge workload API (module key) are genuine.
  */
-final class SasVerifier implements IAuthenticator {
+public final class SasVerifier implements IAuthenticator {
 
     private final Map<String, String> keysByClientId;
-    final AtomicInteger accepted = new AtomicInteger();
-    final AtomicInteger rejected = new AtomicInteger();
+    public final AtomicInteger accepted = new AtomicInteger();
+    public final AtomicInteger rejected = new AtomicInteger();
 
     /** @param keysByClientId MQTT client id ({@code device} or {@code device/module}) to base64 key */
-    SasVerifier(Map<String, String> keysByClientId) {
+    public SasVerifier(Map<String, String> keysByClientId) {
         this.keysByClientId = keysByClientId;
     }
 
