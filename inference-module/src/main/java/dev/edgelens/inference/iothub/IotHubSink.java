@@ -1,5 +1,6 @@
 package dev.edgelens.inference.iothub;
 
+import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
 import dev.edgelens.inference.event.Event;
 import dev.edgelens.inference.event.EventSink;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,7 +39,8 @@ public final class IotHubSink implements EventSink {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     /** Counters for logs and reported properties. */
-    public record Stats(long sent, long sendFailures, long oversize, Outbox.Stats outbox, HubConnection.State connection) {
+    public record Stats(long sent, long sendFailures, long oversize, long rejected, Outbox.Stats outbox,
+                        HubConnection.State connection) {
     }
 
     private final HubConnection connection;
@@ -47,9 +50,12 @@ public final class IotHubSink implements EventSink {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong sendFailures = new AtomicLong();
     private final AtomicLong oversize = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
     private final Duration closeDrain;
     private volatile boolean running = true;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** System.nanoTime() until which a closing sink still sends what is pending. */
+    private volatile long drainDeadline;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Starts sending what {@code outbox} holds (messages of an earlier run go first).
@@ -136,8 +142,8 @@ public final class IotHubSink implements EventSink {
                     continue;
                 }
                 if (send(e)) {
-                    outbox.remove(e);
                     sent.incrementAndGet();
+                    outbox.remove(e);
                     backoff = Duration.ofMillis(250);
                 } else {
                     sendFailures.incrementAndGet();
@@ -155,9 +161,14 @@ public final class IotHubSink implements EventSink {
         }
     }
 
-    private volatile long drainDeadline;
+    /** Hub answers that mean "this message, never": anything else is retried. */
+    private static final java.util.Set<IotHubStatusCode> REFUSED_FOR_GOOD =
+            java.util.EnumSet.of(IotHubStatusCode.BAD_FORMAT, IotHubStatusCode.REQUEST_ENTITY_TOO_LARGE);
 
-    /** Sends one entry and waits for the hub's acknowledgement; false if it was not acknowledged. */
+    /**
+     * Sends one entry and waits for the hub's answer; true when it is done with (acknowledged, or
+     * refused for good and dropped), false to retry it.
+     */
     private boolean send(Outbox.Entry e) throws InterruptedException {
         com.microsoft.azure.sdk.iot.device.Message m = new com.microsoft.azure.sdk.iot.device.Message(e.body());
         m.setMessageId(e.messageId());
@@ -171,6 +182,13 @@ public final class IotHubSink implements EventSink {
         while (true) {
             try {
                 IotHubClientException error = done.get(500, TimeUnit.MILLISECONDS);
+                if (error != null && REFUSED_FOR_GOOD.contains(error.getStatusCode())) {
+                    // retrying a message the hub refuses as such would block every message behind it
+                    rejected.incrementAndGet();
+                    log.error("IoT Hub refused message {} for good ({}); dropped, {} so far", e.messageId(),
+                            error.getStatusCode(), rejected.get());
+                    return true;
+                }
                 if (error != null) {
                     log.warn("IoT Hub did not accept message {}: {} (will retry)", e.messageId(), Secrets.describe(error));
                     return false;
@@ -200,7 +218,8 @@ public final class IotHubSink implements EventSink {
     }
 
     public Stats stats() {
-        return new Stats(sent.get(), sendFailures.get(), oversize.get(), outbox.stats(), connection.state());
+        return new Stats(sent.get(), sendFailures.get(), oversize.get(), rejected.get(), outbox.stats(),
+                connection.state());
     }
 
     /** The IoT Hub side's own status, for reported properties and getStatus (no secrets). */
@@ -222,6 +241,7 @@ public final class IotHubSink implements EventSink {
         m.put("sent", s.sent());
         m.put("sendFailures", s.sendFailures());
         m.put("oversize", s.oversize());
+        m.put("rejected", s.rejected());
         return m;
     }
 

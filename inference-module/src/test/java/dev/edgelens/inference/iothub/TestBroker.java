@@ -1,12 +1,18 @@
 package dev.edgelens.inference.iothub;
 
 import io.moquette.broker.Server;
+import io.moquette.interception.AbstractInterceptHandler;
+import io.moquette.interception.messages.InterceptPublishMessage;
+import io.netty.buffer.ByteBufUtil;
 import io.moquette.broker.config.MemoryConfig;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 
 /**
@@ -29,6 +35,7 @@ public final class TestBroker implements AutoCloseable {
     private Server server;
     private boolean webSocket;
     private PortLock portLock;
+    private final List<TestHub.Telemetry> accepted = new ArrayList<>();
 
     /** Also serve MQTT over secure WebSocket on 443 (needs root or CAP_NET_BIND_SERVICE). */
     public TestBroker withWebSocket() {
@@ -82,6 +89,7 @@ public final class TestBroker implements AutoCloseable {
         // IoT Hub accepts 256 KB messages; the default Netty limit here is 8 KB.
         p.setProperty("netty.mqtt.message_size", Integer.toString(300 * 1024));
         p.setProperty("netty.epoll", "false");
+        p.setProperty("intercept.thread_pool.size", "1"); // keeps the accepted() record in arrival order
         if (webSocket) {
             // MQTT over WebSocket as IoT Hub serves it: wss://host:443/$iothub/websocket (port fixed by the SDK)
             p.setProperty("secure_websocket_port", Integer.toString(WSS_PORT));
@@ -90,7 +98,7 @@ public final class TestBroker implements AutoCloseable {
         }
         Server s = new Server();
         try {
-            s.startServer(new MemoryConfig(p), List.of(), () -> {
+            s.startServer(new MemoryConfig(p), List.of(new Recorder()), () -> {
                 try {
                     return SslContextBuilder.forServer(pki.serverKeys.getPrivate(), pki.serverCert, pki.caCert).build();
                 } catch (Exception e) {
@@ -105,6 +113,62 @@ public final class TestBroker implements AutoCloseable {
             throw new IllegalStateException("cannot start the test broker on 127.0.0.1:" + PORT, e);
         }
         server = s;
+    }
+
+    /**
+     * Records every telemetry message the broker accepted from a device or module (what IoT Hub
+     * would have acknowledged), across restarts. Used where the broker restarts: a hub client can
+     * miss a message that was on its way to it when the broker stopped (Moquette does not keep
+     * unacknowledged deliveries over a restart), which says nothing about the device side.
+     */
+    private final class Recorder extends AbstractInterceptHandler {
+        @Override
+        public String getID() {
+            return "edgelens-test-recorder";
+        }
+
+        @Override
+        public void onPublish(InterceptPublishMessage msg) {
+            String topic = msg.getTopicName();
+            int at = topic.indexOf("/messages/events/");
+            if (!topic.startsWith("devices/") || at < 0) {
+                return;
+            }
+            TestHub.Telemetry t = new TestHub.Telemetry(topic,
+                    TestHub.parseProperties(topic.substring(at + "/messages/events/".length())),
+                    ByteBufUtil.getBytes(msg.getPayload()));
+            synchronized (accepted) {
+                accepted.add(t);
+                accepted.notifyAll();
+            }
+        }
+
+        @Override
+        public void onSessionLoopError(Throwable error) {
+        }
+    }
+
+    /** Telemetry accepted so far, in arrival order. */
+    public List<TestHub.Telemetry> accepted() {
+        synchronized (accepted) {
+            return List.copyOf(accepted);
+        }
+    }
+
+    /** Waits until at least {@code count} telemetry messages were accepted; fails after {@code timeout}. */
+    public List<TestHub.Telemetry> awaitAccepted(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (accepted) {
+            while (accepted.size() < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " telemetry messages accepted by the broker within "
+                            + timeout + ", got " + accepted.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(accepted, left);
+            }
+            return List.copyOf(accepted);
+        }
     }
 
     public synchronized void stop() {
