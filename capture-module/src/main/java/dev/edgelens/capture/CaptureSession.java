@@ -36,6 +36,7 @@ final class CaptureSession implements Runnable {
     private volatile String reason = "";
     private volatile long framesPublished;
     private volatile long framesDecoded;
+    private volatile String codecName = "";
 
     /** Told when the first frame arrived. */
     interface Listener {
@@ -73,7 +74,16 @@ final class CaptureSession implements Runnable {
                 finish(End.FAILED, "not a video source: no video stream (format " + grabber.getFormat() + ")");
                 return;
             }
-            grabLoop(grabber, Grabbers.decodedPicture(grabber));
+            codecName = grabber.getVideoCodecName();
+            ConvertStage stage = new ConvertStage(this::publishConverted, thread.getName() + "-convert");
+            try {
+                grabLoop(grabber, Grabbers.decodedPicture(grabber), stage);
+            } finally {
+                stage.close(); // publishes what was handed over; before the grabber frees the decoder
+            }
+            if (stage.failure() != null) {
+                throw stage.failure(); // a conversion failed after the last hand-over
+            }
         } catch (Exception | LinkageError e) {
             if (!abandoned) {
                 boolean decoderFault = !decoder.isEmpty() && FfmpegErrors.isDecoderOpenFailure(e);
@@ -94,15 +104,15 @@ final class CaptureSession implements Runnable {
         }
     }
 
-    private void grabLoop(FFmpegFrameGrabber grabber, AVFrame picture) throws Exception {
+    private void grabLoop(FFmpegFrameGrabber grabber, AVFrame picture, ConvertStage stage) throws Exception {
         boolean pace = settings.pace() && settings.source().isUnpaced();
         long firstStreamMicros = Long.MIN_VALUE;
         long firstMonoNanos = 0;
-        boolean first = true;
         while (!abandoned) {
             // Audio and data packets come back too, so this call returns per packet, not only per picture.
-            // No processing: JavaCV leaves the decoded picture unconverted, and the sink converts it with swscale
-            // straight into a ring slot (JavaCV would convert into its own buffer, which we would then copy).
+            // No processing: JavaCV leaves the decoded picture unconverted; the convert stage's thread has swscale
+            // write it straight into a ring slot while this thread decodes the next one (JavaCV would convert here,
+            // into its own buffer, which we would then copy).
             Frame frame = grabber.grabFrame(true, true, false, false, true);
             if (frame == null) {
                 finish(End.END_OF_STREAM, settings.source().isNetwork()
@@ -135,16 +145,26 @@ final class CaptureSession implements Runnable {
                 continue;
             }
             long epochMicros = System.currentTimeMillis() * 1000;
-            if (!sink.publish(this, picture, frame.timestamp, epochMicros, mono)) {
+            if (!stage.submit(picture, frame.timestamp, epochMicros, mono)) {
+                if (stage.failure() != null) {
+                    throw stage.failure();
+                }
                 return; // abandoned by the supervisor, or shutting down
             }
-            framesPublished++;
-            if (first) {
-                first = false;
-                listener.streaming(this, sink.outputWidth(picture.width()), sink.outputHeight(picture.height()),
-                        grabber.getVideoCodecName());
-            }
         }
+    }
+
+    /** On the convert stage's thread: one picture into the ring. */
+    private boolean publishConverted(AVFrame picture, long streamMicros, long epochMicros, long monoNanos) {
+        if (!sink.publish(this, picture, streamMicros, epochMicros, monoNanos)) {
+            return false;
+        }
+        long n = framesPublished + 1; // this thread is the only writer
+        framesPublished = n;
+        if (n == 1) {
+            listener.streaming(this, sink.outputWidth(picture.width()), sink.outputHeight(picture.height()), codecName);
+        }
+        return true;
     }
 
     private void finish(End how, String why) {
