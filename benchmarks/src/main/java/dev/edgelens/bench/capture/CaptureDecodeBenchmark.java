@@ -1,7 +1,6 @@
 package dev.edgelens.bench.capture;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,14 +10,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Frame;
 import org.openjdk.jmh.annotations.*;
 
 import dev.edgelens.bench.ComparedTo;
+import dev.edgelens.capture.CaptureLoop;
 import dev.edgelens.capture.CaptureSettings;
-import dev.edgelens.capture.Grabbers;
-import dev.edgelens.ring.FrameRingWriter;
+import dev.edgelens.capture.RingSink;
 import dev.edgelens.ring.PixelFormat;
 
 /**
@@ -26,8 +23,9 @@ import dev.edgelens.ring.PixelFormat;
  * build (the ffmpeg program inside the JavaCV preset) and the same decoder thread count.
  *
  * <ul>
- *   <li>{@code capturePath}: a grabber configured exactly as capture configures it (BGR24, software decoder),
- *       every frame decoded, converted to BGR24 by FFmpeg and copied into a 16-slot frame ring.</li>
+ *   <li>{@code capturePath}: capture's own supervisor and session ({@link CaptureLoop}) on the file, BGR24,
+ *       software decoder, unpaced: every frame decoded and converted to BGR24 by swscale straight into a slot of
+ *       a 16-slot frame ring, until the end of the file.</li>
  *   <li>{@code ffmpegCli}: {@code ffmpeg -threads N -i FILE -pix_fmt bgr24 -filter_threads 1 -f null -}.</li>
  * </ul>
  * One operation is one frame; each invocation decodes the whole file from opening it, so both sides pay their
@@ -53,8 +51,10 @@ public class CaptureDecodeBenchmark {
     private Path dir;
     private Path video;
     private CaptureSettings settings;
-    private FrameRingWriter writer;
+    private RingSink sink;
     private String ffmpeg;
+    /** The CLI's output of the last {@link #ffmpegCli} run (its -benchmark line gives its CPU time). */
+    String lastCliOutput = "";
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -65,16 +65,18 @@ public class CaptureDecodeBenchmark {
         dir = Files.createTempDirectory(Path.of(Files.isWritable(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
                 "bench-capture");
         video = TestVideo.make(dir, width, height, FRAMES, 30);
+        Path ring = dir.resolve("bench.ring");
         settings = CaptureSettings.fromMap(Map.of("source", video.toString(), "pixel-format", "BGR24",
-                "decoder-threads", Integer.toString(threads), "pace", "false"));
-        writer = FrameRingWriter.create(dir.resolve("bench.ring"), 16,
-                FrameRingWriter.slotCapacityFor(width, height, PixelFormat.BGR24), "bench");
+                "decoder-threads", Integer.toString(threads), "pace", "false", "ring", ring.toString(),
+                "ring-slots", "16", "camera-id", "bench"));
+        // Sized for the video from the start, so no invocation re-creates (and re-reserves) the ring file.
+        sink = new RingSink(ring, 16, "bench", PixelFormat.BGR24, width, height);
         ffmpeg = TestVideo.presetFfmpeg();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        writer.close();
+        sink.close();
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
@@ -86,24 +88,13 @@ public class CaptureDecodeBenchmark {
     @Benchmark
     @OperationsPerInvocation(FRAMES)
     @ComparedTo(value = "ffmpegCli", target = ">= 1.0")
-    public long capturePath() throws Exception {
-        long published = 0;
-        try (FFmpegFrameGrabber g = Grabbers.newGrabber(settings, "")) {
-            g.start();
-            Frame f;
-            // The same call as capture: returns per packet of any stream; pictures are the frames with an image.
-            while ((f = g.grabFrame(true, true, true, false, true)) != null) {
-                if (f.image == null) {
-                    continue;
-                }
-                writer.publish((ByteBuffer) f.image[0], f.imageStride, f.imageWidth, f.imageHeight, PixelFormat.BGR24,
-                        f.timestamp, System.currentTimeMillis() * 1000, System.nanoTime());
-                published++;
-            }
-            g.stop();
-        }
-        if (published != FRAMES) {
-            throw new IllegalStateException("decoded " + published + " frames, the file has " + FRAMES);
+    public long capturePath() {
+        long before = sink.framesPublished();
+        CaptureLoop.Outcome outcome = new CaptureLoop(settings, sink).run();
+        long published = sink.framesPublished() - before;
+        if (outcome != CaptureLoop.Outcome.END_OF_SOURCE || published != FRAMES) {
+            throw new IllegalStateException("capture ended " + outcome + " after " + published + " frames, the file has "
+                    + FRAMES);
         }
         return published;
     }
@@ -116,6 +107,7 @@ public class CaptureDecodeBenchmark {
         String out = TestVideo.run(List.of(ffmpeg, "-hide_banner", "-nostdin", "-benchmark", "-threads",
                 Integer.toString(threads), "-i", video.toString(), "-pix_fmt", "bgr24", "-filter_threads", "1",
                 "-f", "null", "-"), 600);
+        lastCliOutput = out;
         Matcher m = FRAME_COUNT.matcher(out);
         long frames = -1;
         while (m.find()) {
