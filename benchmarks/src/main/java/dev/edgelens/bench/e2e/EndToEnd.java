@@ -171,6 +171,10 @@ public final class EndToEnd {
             }
             cpu0[cameras] = ProcStat.cpuNanos(inference.pid());
             rss0[cameras] = ProcStat.rssKb(inference.pid());
+            long wait0 = ProcStat.runQueueWaitNanos(inference.pid(), "inference");
+            if (soak) {
+                heapInfo("start", capture[0], inference);
+            }
             say("measuring for %d s", seconds);
             long[] rssMax = rss0.clone();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -188,6 +192,9 @@ public final class EndToEnd {
                             Arrays.stream(watchers).mapToLong(RingWatcher::lost).sum());
                 }
             }
+            if (soak) {
+                heapInfo("end", capture[0], inference);
+            }
             long t1 = EventCollector.nowMicros();
             long[] cpu1 = new long[cameras + 1];
             long[] rss1 = new long[cameras + 1];
@@ -203,9 +210,17 @@ public final class EndToEnd {
             }
             cpu1[cameras] = ProcStat.cpuNanos(inference.pid());
             rss1[cameras] = ProcStat.rssKb(inference.pid());
+            long wait1 = ProcStat.runQueueWaitNanos(inference.pid(), "inference");
             double window = (t1 - t0) / 1e6;
+            double waitMsPerS = wait0 >= 0 && wait1 >= 0 ? (wait1 - wait0) / 1e6 / window : Double.NaN;
+            if (wait0 >= 0 && wait1 >= 0) {
+                // Why a frame waits before inference starts on a shared machine: the thread was runnable, not running.
+                say("the inference thread waited %.0f ms per second for a CPU (run queue, /proc schedstat);"
+                        + " load average %s", (wait1 - wait0) / 1e6 / window,
+                        Files.readString(Path.of("/proc/loadavg")).strip());
+            }
             return soak ? soakRows(rss0, rss1, rssMax, lost, published)
-                    : rows(events, t0, t1, window, published, lost, duplicated, cpu0, cpu1);
+                    : rows(events, t0, t1, window, published, lost, duplicated, cpu0, cpu1, waitMsPerS);
         } finally {
             poller.interrupt();
             poller.join(2000);
@@ -216,7 +231,7 @@ public final class EndToEnd {
     }
 
     private List<RatioReport.Row> rows(EventCollector events, long t0, long t1, double window, long published,
-                                       long lost, long duplicated, long[] cpu0, long[] cpu1) {
+                                       long lost, long duplicated, long[] cpu0, long[] cpu1, double waitMsPerS) {
         String params = String.format(Locale.ROOT, "cameras=%d, 1080p30 RTSP, %.0f s", cameras, window);
         // Classified and skipped frames from the heartbeat counters (every second per camera).
         double classifiedPerS = 0;
@@ -260,6 +275,8 @@ public final class EndToEnd {
                 p50, p99, infP50, bound);
         say("p50 parts: capture->ring %.2f ms, ring->inference start %.2f ms, inference %.2f ms, to event arrival %.2f ms",
                 pct(toRing, 50), pct(queue, 50), infP50, pct(emit, 50));
+        say("p99 parts: capture->ring %.2f ms, ring->inference start %.2f ms, inference %.2f ms, to event arrival %.2f ms",
+                pct(toRing, 99), pct(queue, 99), pct(inf, 99), pct(emit, 99));
         say("CPU: capture %.1f%% of a core per process, inference %.1f%% of a core", captureCpu, inferenceCpu);
 
         List<RatioReport.Row> rows = new ArrayList<>();
@@ -273,6 +290,9 @@ public final class EndToEnd {
         rows.add(row("e2e.inference", params + ", " + MODEL, infP50, "ms", null, null, null));
         rows.add(row("e2e.cpuCapture", params + ", per process", captureCpu, "% of a core", null, null, null));
         rows.add(row("e2e.cpuInference", params, inferenceCpu, "% of a core", null, null, null));
+        if (!Double.isNaN(waitMsPerS)) {
+            rows.add(row("e2e.inferenceThreadRunQueueWait", params, waitMsPerS, "ms per s", null, null, null));
+        }
         return rows;
     }
 
@@ -289,6 +309,23 @@ public final class EndToEnd {
         say("frames lost at capture during the soak: %d of %d published", lost, published);
         rows.add(row("soak.lostAtCapture", params, lost, "frames", "frames published", (double) published, "<= 0"));
         return rows;
+    }
+
+    /** The JVM's own view of its heap (jcmd GC.heap_info), to tell heap growth from native growth in a soak. */
+    private static void heapInfo(String when, Process capture, Process inference) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        for (Process p : List.of(capture, inference)) {
+            try {
+                Process j = new ProcessBuilder(jcmd, Long.toString(p.pid()), "GC.heap_info").redirectErrorStream(true)
+                        .start();
+                String text = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                j.waitFor(30, TimeUnit.SECONDS);
+                say("heap of %s at %s (VmRSS %d MB): %s", p == capture ? "capture0" : "inference", when,
+                        ProcStat.rssKb(p.pid()) / 1024, text.strip().replace("\n", " | "));
+            } catch (IOException | InterruptedException e) {
+                say("jcmd GC.heap_info failed: %s", e.getMessage());
+            }
+        }
     }
 
     private static RatioReport.Row row(String name, String params, double score, String unit, String baseline,

@@ -28,4 +28,21 @@ final class ProcStat {
         }
         throw new IOException("/proc/" + pid + "/status has no VmRSS line");
     }
+
+    /**
+     * Nanoseconds the named thread of a process has spent waiting on a run queue (runnable but not running), from
+     * /proc/PID/task/TID/schedstat; -1 if there is no such thread or the kernel does not keep schedstats.
+     */
+    static long runQueueWaitNanos(long pid, String threadName) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals(threadName)) {
+                    return Long.parseLong(Files.readString(task.resolve("schedstat")).strip().split(" ")[1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
 }
