@@ -37,7 +37,9 @@ class ResultsTableTest {
         RatioReport.Row notMet = new RatioReport.Row("b.lat", "cameras=1", 30, 0, "ms", "sample", 30.0, 90.0, "bound",
                 20.0, 1.5, "<= 1", false);
         json.writeValue(dir.resolve("a.json").toFile(), List.of(met));
-        json.writeValue(dir.resolve("b.json").toFile(), List.of(notMet));
+        RatioReport.Row pre = new RatioReport.Row("PreprocessBenchmark.fused", "", 1200, 50, "us/op", "avgt", null,
+                null, "straightforward", 4000.0, 0.3, null, null);
+        json.writeValue(dir.resolve("b.json").toFile(), List.of(notMet, pre));
         Path out = dir.resolve("out");
 
         ResultsTable.main(new String[] {"--out", out.toString(), "--mode", "short", "--command", "bench --short",
@@ -45,13 +47,17 @@ class ResultsTableTest {
 
         JsonNode r = json.readTree(out.resolve("results.json").toFile());
         assertEquals("short", r.path("mode").asText());
-        assertEquals(2, r.path("rows").size());
+        assertEquals(4, r.path("rows").size());
+        JsonNode goal = r.path("rows").path(3);
+        assertEquals("1 ms goal", goal.path("baseline").asText());
+        assertEquals(1.2, goal.path("ratio").asDouble(), 1e-9);
+        assertFalse(goal.path("met").asBoolean());
         assertEquals("a.fast", r.path("rows").path(0).path("benchmark").asText());
         assertEquals("b.lat", r.path("rows").path(1).path("benchmark").asText());
         assertEquals("gone", r.path("failedSteps").path(0).asText());
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| a.fast |  | 2.00 ops/s | slow | 1.00 | 2.000 | >= 1.5 | met |"), md);
         assertTrue(md.contains("| NOT met |"), md);
-        assertTrue(md.contains("Targets: 1 met, 1 NOT met. Steps that FAILED (no figures; see their log): gone."), md);
+        assertTrue(md.contains("Targets: 1 met, 2 NOT met. Steps that FAILED (no figures; see their log): gone."), md);
     }
 }
