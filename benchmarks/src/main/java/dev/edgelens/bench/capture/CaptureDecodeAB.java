@@ -17,7 +17,7 @@ import java.lang.management.ManagementFactory;
  * says more about the work each side does than wall time, which mostly measures each side's share of the
  * CPUs. Uses {@link CaptureDecodeBenchmark}'s own setup and methods.
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.edgelens.bench.capture.CaptureDecodeAB [pairs]
- * [threads]}.
+ * [threads] [sizes, comma-separated]}; prints every pair, then the summary per size.
  */
 public final class CaptureDecodeAB {
     private static final Pattern CLI_CPU = Pattern.compile("utime=([0-9.]+)s stime=([0-9.]+)s");
@@ -30,7 +30,8 @@ public final class CaptureDecodeAB {
     public static void main(String[] args) throws Exception {
         int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 12;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        for (String size : new String[] {"1280x720", "1920x1080"}) {
+        String[] sizes = (args.length > 2 ? args[2] : "1280x720,1920x1080").split(",");
+        for (String size : sizes) {
             CaptureDecodeBenchmark b = new CaptureDecodeBenchmark();
             b.size = size;
             b.threads = threads;
@@ -77,6 +78,10 @@ public final class CaptureDecodeAB {
             cpuRatios[i] = cliCpuMs / capCpuMs;
             capFps[i] = CaptureDecodeBenchmark.FRAMES * 1e9 / cap;
             cliFps[i] = CaptureDecodeBenchmark.FRAMES * 1e9 / cli;
+            System.out.printf(Locale.ROOT, "  pair %d: capture %.1f frames/s (%.2f ms CPU/frame), CLI %.1f frames/s"
+                            + " (%.2f ms CPU/frame), speed ratio %.2f%n", i + 1, capFps[i],
+                    capCpuMs / CaptureDecodeBenchmark.FRAMES, cliFps[i], cliCpuMs / CaptureDecodeBenchmark.FRAMES,
+                    ratios[i]);
             capCpu[i] = capCpuMs / CaptureDecodeBenchmark.FRAMES;
             cliCpu[i] = cliCpuMs / CaptureDecodeBenchmark.FRAMES;
         }
