@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * even when a loaded machine classifies only a couple of frames a second, so every scene must
  * produce its event and no scene can be hidden by the policy; a single odd frame cannot produce one.
  */
-class EndToEndTest {
+class EndToEndIT {
 
     /** Only these may come between classifications (none of them is a classification). */
     private static final Set<String> ALLOWED_TYPES = Set.of("classification", "heartbeat", "source-state",
