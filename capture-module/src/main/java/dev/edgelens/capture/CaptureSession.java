@@ -156,7 +156,7 @@ final class CaptureSession implements Runnable {
 
     /** On the convert stage's thread: one picture into the ring. */
     private boolean publishConverted(AVFrame picture, long streamMicros, long epochMicros, long monoNanos) {
-        if (!sink.publish(this, picture, streamMicros, epochMicros, monoNanos)) {
+        if (abandoned || !sink.publish(this, picture, streamMicros, epochMicros, monoNanos)) {
             return false;
         }
         long n = framesPublished + 1; // this thread is the only writer

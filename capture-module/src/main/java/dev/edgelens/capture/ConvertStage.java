@@ -23,7 +23,8 @@ final class ConvertStage implements AutoCloseable {
 
     /** Pictures in flight: one being converted, one waiting. */
     static final int DEPTH = 2;
-    private static final long PARK_NANOS = 5_000_000L;
+    /** Safety net only: each side unparks the other when it moves on. */
+    private static final long PARK_NANOS = 50_000_000L;
     private static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private final Publisher publisher;
