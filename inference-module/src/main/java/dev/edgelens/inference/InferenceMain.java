@@ -73,9 +73,12 @@ public final class InferenceMain {
                 return 1;
             }
         }
+        // The twin and direct methods act on the program through this; it is attached to the engine
+        // below (the hub connection comes first because the dispatcher needs its sink).
+        InferenceControl control = new InferenceControl(settings);
         IotHub hub;
         try {
-            hub = IotHub.start(settings.iothub(), System.getenv(), null);
+            hub = IotHub.start(settings.iothub(), System.getenv(), control);
         } catch (IOException | RuntimeException e) {
             System.err.println("IoT Hub: cannot start: " + e.getMessage());
             return 1;
@@ -92,6 +95,7 @@ public final class InferenceMain {
                 new ModelLoader(settings.executionProvider(), settings.threads(), settings.gpuDevice()),
                 settings.modelSettle().toMillis(), settings.modelPoll().toMillis(), dispatcher);
         InferenceEngine engine = new InferenceEngine(settings.cameras(), models, settings.policy(), dispatcher);
+        control.attach(engine, models, dispatcher);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");

@@ -128,6 +128,11 @@ public final class InferenceOptions {
                     + " written). Env EDGELENS_MODEL_SETTLE. Default: ${DEFAULT-VALUE}.")
     Duration modelSettle;
 
+    @Option(names = "--snapshot-dir", defaultValue = "${env:EDGELENS_SNAPSHOT_DIR:-snapshots}",
+            description = "Folder where the snapshot direct method saves JPEGs (created when needed)."
+                    + " Env EDGELENS_SNAPSHOT_DIR. Default: ${DEFAULT-VALUE}.")
+    Path snapshotDir;
+
     /** The IoT Hub sink's options (--iothub-*), documented in docs/configuration.md#iot-hub. */
     @CommandLine.Mixin
     IotHubOptions iothub = new IotHubOptions();
@@ -193,6 +198,9 @@ public final class InferenceOptions {
         if (batchWindow.isNegative()) {
             throw bad("--batch-window", "must be >= 0");
         }
+        if (snapshotDir == null || snapshotDir.toString().isBlank()) {
+            throw bad("--snapshot-dir", "must not be empty");
+        }
         PolicySettings policy;
         requireRange("--top-k", topK, 1, 20);
         requireRange("--hysteresis-frames", hysteresisFrames, 1, 10_000);
@@ -215,7 +223,7 @@ public final class InferenceOptions {
         return new InferenceSettings(cams, modelsDir, model == null || model.isBlank() ? null : model.strip(),
                 executionProvider, gpuDevice, threads, policy, batchWindow, batchMaxBytes, stdoutEvents,
                 eventFile == null || eventFile.isBlank() ? null : Path.of(eventFile.strip()), eventFileMaxBytes,
-                eventFileKeep, modelPoll, modelSettle, hub);
+                eventFileKeep, modelPoll, modelSettle, hub, snapshotDir);
     }
 
     private static void requireRange(String option, long v, long min, long max)

@@ -33,12 +33,13 @@ import java.util.Map;
  * @param modelPoll          how often the models folder is checked
  * @param modelSettle        how long a model's files must stay unchanged before loading
  * @param iothub             the IoT Hub sink's settings (off unless configured)
+ * @param snapshotDir        folder where the snapshot direct method writes JPEGs
  */
 public record InferenceSettings(Map<String, Path> cameras, Path modelsDir, String pinnedModel,
                                 ExecutionProvider executionProvider, int gpuDevice, int threads,
                                 PolicySettings policy, Duration batchWindow, int batchMaxBytes, boolean stdoutEvents,
                                 Path eventFile, long eventFileMaxBytes, int eventFileKeep, Duration modelPoll,
-                                Duration modelSettle, IotHubSettings iothub) {
+                                Duration modelSettle, IotHubSettings iothub, Path snapshotDir) {
 
     public InferenceSettings {
         cameras = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cameras));

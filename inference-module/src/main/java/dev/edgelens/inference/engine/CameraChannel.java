@@ -28,11 +28,14 @@ final class CameraChannel implements AutoCloseable {
     final Result result = new Result();
     FrameRingReader reader;
     long nextOpenAttempt;
-    String openError;
+    volatile String openError;
     FramePreprocessor pre;
     LoadedModel preModel;
-    WriterStatus lastWriter;
-    SourceStatus lastSource;
+    // Volatile: written by the loop, read by status() from other threads.
+    volatile WriterStatus lastWriter;
+    volatile SourceStatus lastSource;
+    /** skipped() as of the last once-a-second sample, for other threads. */
+    private volatile long skippedSeen;
     /** Frames consumed but not classified: no model yet, or torn while preprocessing. */
     long notRun;
 
@@ -79,6 +82,24 @@ final class CameraChannel implements AutoCloseable {
         return new SourceInfo(source.state().name().toLowerCase(Locale.ROOT), source.detail(),
                 writer.name().toLowerCase(Locale.ROOT),
                 source.sinceEpochMillis() > 0 ? Instant.ofEpochMilli(source.sinceEpochMillis()).toString() : null);
+    }
+
+    /** Loop only: makes the current skipped count visible to status(). */
+    void publishSkipped() {
+        skippedSeen = skipped();
+    }
+
+    /** The camera's last seen state (any thread). */
+    CameraStatus status() {
+        WriterStatus w = lastWriter;
+        SourceStatus s = lastSource;
+        if (w == null || s == null) {
+            String err = openError;
+            return new CameraStatus(id, s == null ? "unknown" : "no-ring", err == null ? "" : err,
+                    s == null ? "unknown" : "absent", 0, skippedSeen);
+        }
+        return new CameraStatus(id, s.state().name().toLowerCase(Locale.ROOT), s.detail(),
+                w.name().toLowerCase(Locale.ROOT), s.sinceEpochMillis(), skippedSeen);
     }
 
     long skipped() {

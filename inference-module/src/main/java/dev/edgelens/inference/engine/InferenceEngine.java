@@ -40,13 +40,20 @@ public final class InferenceEngine implements AutoCloseable {
 
     private final List<CameraChannel> cameras = new ArrayList<>();
     private final ModelManager models;
-    private final PolicySettings basePolicy;
+    private PolicySettings basePolicy;
+    /** Policy settings changed from another thread (the twin), picked up by the loop between frames. */
+    private volatile PolicySettings pendingPolicy;
     private final EventPolicy policy;
+    /** Classification requests from other threads (snapshots), run by the loop between frames. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<ClassifyRequest> requests =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final FrameRate rate = new FrameRate();
     private final Consumer<Event> events;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long framesRun;
-    private LoadedModel model;
+    /** Written by the loop only; volatile so status readers see the running model. */
+    private volatile LoadedModel model;
     private TopK topK;
 
     /**
@@ -88,6 +95,15 @@ public final class InferenceEngine implements AutoCloseable {
                 if (sw != null) {
                     switchTo(sw);
                 }
+                PolicySettings newPolicy = pendingPolicy;
+                if (newPolicy != null) {
+                    pendingPolicy = null;
+                    applyPolicy(newPolicy);
+                }
+                ClassifyRequest req = requests.poll();
+                if (req != null) {
+                    req.run(model);
+                }
                 boolean worked = false;
                 for (int i = 0; i < cameras.size(); i++) {
                     worked |= step(cameras.get(i), now);
@@ -95,6 +111,11 @@ public final class InferenceEngine implements AutoCloseable {
                 if (now >= nextTick) {
                     policy.tick(now, model != null ? model.ref() : null);
                     nextTick = now + TICK_MILLIS;
+                    if (rate.sample(now, framesRun)) {
+                        for (int i = 0; i < cameras.size(); i++) {
+                            cameras.get(i).publishSkipped();
+                        }
+                    }
                 }
                 if (!worked) {
                     java.util.concurrent.locks.LockSupport.parkNanos(IDLE_NANOS);
@@ -107,6 +128,10 @@ public final class InferenceEngine implements AutoCloseable {
             for (CameraChannel c : cameras) {
                 c.close();
             }
+            ClassifyRequest left;
+            while ((left = requests.poll()) != null) {
+                left.fail(new IllegalStateException("the inference loop stopped"));
+            }
             if (model != null) {
                 model.close();
                 model = null;
@@ -117,9 +142,7 @@ public final class InferenceEngine implements AutoCloseable {
     private void switchTo(ModelManager.Switch sw) {
         LoadedModel previous = model;
         model = sw.model();
-        PolicySettings effective = basePolicy.with(model.policy());
-        policy.settings(effective);
-        topK = new TopK(effective.topK());
+        applyPolicy(basePolicy);
         ModelRef prevRef = previous != null ? previous.ref() : null;
         LOG.info("switched to model {} ({}){}", model, sw.reason(),
                 previous != null ? "; replaced " + previous.name() : "");
@@ -127,6 +150,16 @@ public final class InferenceEngine implements AutoCloseable {
                 sw.reason()));
         if (previous != null) {
             previous.close();
+        }
+    }
+
+    /** New base settings, with the running model's sidecar overrides on top. */
+    private void applyPolicy(PolicySettings base) {
+        basePolicy = base;
+        PolicySettings effective = model != null ? base.with(model.policy()) : base;
+        policy.settings(effective);
+        if (topK == null || topK.k() != effective.topK()) {
+            topK = new TopK(effective.topK());
         }
     }
 
@@ -196,6 +229,72 @@ public final class InferenceEngine implements AutoCloseable {
         policy.onSkipped(cam.id, cam.skipped(), now);
         policy.onResult(r, now);
         return true;
+    }
+
+    /**
+     * Event policy settings to use from the next frame on (any thread). The policy itself is not
+     * thread-safe, so the loop applies them between two frames; a running model's sidecar
+     * overrides still win.
+     */
+    public void policySettings(PolicySettings settings) {
+        pendingPolicy = java.util.Objects.requireNonNull(settings);
+    }
+
+    /** The base policy settings in force or about to be (without sidecar overrides). */
+    public PolicySettings policySettings() {
+        PolicySettings p = pendingPolicy;
+        return p != null ? p : basePolicy;
+    }
+
+    /** The model the loop runs now, or null before the first one (any thread; do not run it). */
+    public LoadedModel runningModel() {
+        return model;
+    }
+
+    /** Frames classified per second over about the last 10 seconds. */
+    public double framesPerSecond() {
+        return rate.perSecond();
+    }
+
+    /** Each camera's state as last seen by the loop, in camera order (any thread). */
+    public List<CameraStatus> cameraStatus() {
+        List<CameraStatus> out = new ArrayList<>(cameras.size());
+        for (CameraChannel c : cameras) {
+            out.add(c.status());
+        }
+        return out;
+    }
+
+    /** The ring file of each camera, in order. */
+    public Map<String, Path> rings() {
+        Map<String, Path> out = new java.util.LinkedHashMap<>();
+        for (CameraChannel c : cameras) {
+            out.put(c.id, c.ring);
+        }
+        return out;
+    }
+
+    /**
+     * Classifies {@code frame} with the running model, on the inference thread between two frames
+     * (the model's input buffer and session belong to that thread), and waits for the answer.
+     *
+     * @param k classes to return
+     * @throws IllegalStateException no model is running yet, or the loop did not answer in time
+     */
+    public Classification classify(dev.edgelens.ring.Frame frame, int k, java.time.Duration timeout)
+            throws InterruptedException {
+        ClassifyRequest req = new ClassifyRequest(frame, k);
+        requests.add(req);
+        try {
+            return req.result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            requests.remove(req);
+            throw new IllegalStateException("the inference loop did not classify the frame within "
+                    + timeout.toSeconds() + " s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw c instanceof RuntimeException re ? re : new IllegalStateException(c.getMessage(), c);
+        }
     }
 
     /** Frames classified so far (all cameras). */

@@ -34,6 +34,7 @@ public final class LoadedModel implements AutoCloseable {
     private final Boolean softmax;
     private final Sidecar.PolicyOverrides policy;
     private final ExecutionProvider provider;
+    private final String sha256;
     /** Direct, native-order input buffer: ONNX Runtime wraps it without copying. */
     private final FloatBuffer input;
     /**
@@ -45,8 +46,9 @@ public final class LoadedModel implements AutoCloseable {
     private final float[] scores;
 
     LoadedModel(ModelFiles files, ModelRef ref, Model model, Shape inputShape, PreprocessSpec spec, Labels labels,
-                int classes, Boolean softmax, Sidecar.PolicyOverrides policy, ExecutionProvider provider) {
+                int classes, Boolean softmax, Sidecar.PolicyOverrides policy, ExecutionProvider provider, String sha256) {
         this.files = files;
+        this.sha256 = sha256;
         this.ref = ref;
         this.model = model;
         this.block = model.getBlock();
@@ -103,6 +105,11 @@ public final class LoadedModel implements AutoCloseable {
 
     public ModelRef ref() {
         return ref;
+    }
+
+    /** The full SHA-256 (hex) of the .onnx file ({@link #ref()} carries its first 12 digits). */
+    public String sha256() {
+        return sha256;
     }
 
     public ModelFiles files() {

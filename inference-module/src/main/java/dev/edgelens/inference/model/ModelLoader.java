@@ -55,6 +55,18 @@ public final class ModelLoader {
         this.deviceId = deviceId;
     }
 
+    public ExecutionProvider provider() {
+        return provider;
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    public int deviceId() {
+        return deviceId;
+    }
+
     public LoadedModel load(ModelFiles files) throws ModelRejectedException {
         String onnxName = files.onnx().getFileName().toString();
         if (!Files.isRegularFile(files.onnx())) {
@@ -187,7 +199,7 @@ public final class ModelLoader {
         Sidecar.PolicyOverrides policy = sc.policy() != null ? sc.policy()
                 : new Sidecar.PolicyOverrides(null, null, null);
         return new LoadedModel(files, new ModelRef(files.name(), sha.substring(0, 12)), model, inputShape, spec,
-                labels != null ? labels : Labels.indices(classes), classes, sc.softmax(), policy, used);
+                labels != null ? labels : Labels.indices(classes), classes, sc.softmax(), policy, used, sha);
     }
 
     /**

@@ -6,6 +6,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,9 @@ public final class ModelManager implements AutoCloseable {
     public record Switch(LoadedModel model, String reason) {
     }
 
-    private final ModelCatalog catalog;
-    private final ModelLoader loader;
+    // Guarded by this: replaced by reconfigure() (module twin, setModel), read by the watcher's poll.
+    private ModelCatalog catalog;
+    private ModelLoader loader;
     private final long settleMillis;
     private final long pollMillis;
     private final Consumer<Event> events;
@@ -47,9 +50,12 @@ public final class ModelManager implements AutoCloseable {
     private Thread thread;
     private volatile boolean running;
 
+    private final Path dir;
+
     public ModelManager(ModelCatalog catalog, ModelLoader loader, long settleMillis, long pollMillis,
                         Consumer<Event> events) {
         this.catalog = catalog;
+        this.dir = catalog.dir();
         this.loader = loader;
         this.settleMillis = settleMillis;
         this.pollMillis = pollMillis;
@@ -149,12 +155,7 @@ public final class ModelManager implements AutoCloseable {
             String reason = catalog.reason(c, scanned);
             LOG.info("model {} validated in {} ms; chosen: {}; others: {}", m, (System.nanoTime() - t0) / 1_000_000,
                     reason, others(c, scanned));
-            Switch previous = pending.getAndSet(new Switch(m, reason));
-            if (previous != null) {
-                LOG.info("model {} was superseded before it ran", previous.model().name());
-                previous.model().close();
-            }
-            active = m.ref();
+            hand(m, reason);
             return true;
         } catch (ModelRejectedException e) {
             LOG.error("model rejected: {}{}", e.getMessage(), active != null ? "; still running " + active.name() : "");
@@ -166,6 +167,95 @@ public final class ModelManager implements AutoCloseable {
             events.accept(Event.modelRejected(file, "unexpected failure: " + e, active));
             return false;
         }
+    }
+
+    private void hand(LoadedModel m, String reason) {
+        Switch previous = pending.getAndSet(new Switch(m, reason));
+        if (previous != null) {
+            LOG.info("model {} was superseded before it ran", previous.model().name());
+            previous.model().close();
+        }
+        active = m.ref();
+    }
+
+    /**
+     * Changes the pinned model and the loader settings, all or nothing. The model that is to run
+     * (the newly pinned one, or with {@code reload} the active one) is loaded and validated first,
+     * on the caller's thread, exactly as a dropped-in file; only when it passes do the new pin and
+     * loader take effect and is the switch handed to the inference loop. A rejected model changes
+     * nothing (the rejection is also sent as a model-rejected event).
+     *
+     * @param pinned model name to pin (with or without .onnx); null = run the newest again
+     * @param loader loader for this load and all later ones
+     * @param reload load the target again even when it is already active (loader settings changed)
+     * @param why    the reason given in the model-changed event
+     * @return the model handed to the loop, or null when nothing had to be loaded
+     * @throws IllegalArgumentException the pinned model is not in the models folder
+     * @throws ModelRejectedException   the model failed validation
+     */
+    public synchronized LoadedModel reconfigure(String pinned, ModelLoader loader, boolean reload, String why)
+            throws ModelRejectedException {
+        ModelCatalog next = new ModelCatalog(catalog.dir(), pinned);
+        if (next.pinned() != null) {
+            requireModel(next.pinned());
+        }
+        ModelRef running = active;
+        String target = next.pinned() != null ? next.pinned() : reload && running != null ? running.name() : null;
+        LoadedModel loaded = null;
+        if (target != null && (reload || running == null || !target.equals(running.name()))) {
+            ModelFiles files = ModelFiles.in(catalog.dir(), target);
+            String fp = files.fingerprint();
+            LOG.info("loading model {} ({})", files.onnx().getFileName(), why);
+            try {
+                loaded = loader.load(files);
+            } catch (ModelRejectedException e) {
+                LOG.error("model rejected: {}{}", e.getMessage(), running != null ? "; still running " + running.name() : "");
+                events.accept(Event.modelRejected(e.file(), e.reason(), running));
+                throw e;
+            }
+            tried.put(target, fp);
+            hand(loaded, why);
+        }
+        if (next.pinned() == null && catalog.pinned() != null) {
+            // Unpinned: the newest model runs again unless it is the one running.
+            ModelRef now = active;
+            tried.keySet().removeIf(n -> now == null || !n.equals(now.name()));
+        }
+        catalog = next;
+        this.loader = loader;
+        return loaded;
+    }
+
+    private void requireModel(String name) {
+        if (name.isEmpty() || name.startsWith(".") || !name.matches("[A-Za-z0-9._+-]+")) {
+            throw new IllegalArgumentException("model '" + name + "' is not a model name; expected the file name of a"
+                    + " .onnx file in " + catalog.dir() + " without folders, e.g. mobilenetv2-12-int8");
+        }
+        if (!Files.isRegularFile(ModelFiles.in(catalog.dir(), name).onnx())) {
+            String available;
+            try {
+                available = catalog.scan().stream().map(ModelCatalog.Entry::name).sorted().toList().toString();
+            } catch (IOException e) {
+                available = "none (" + e.getMessage() + ")";
+            }
+            throw new IllegalArgumentException("no model '" + name + "' in " + catalog.dir() + "; available: "
+                    + available);
+        }
+    }
+
+    /** The pinned model name, or null when the newest runs. */
+    public synchronized String pinned() {
+        return catalog.pinned();
+    }
+
+    /** The loader in use for new loads. */
+    public synchronized ModelLoader loader() {
+        return loader;
+    }
+
+    /** The models folder. */
+    public Path dir() {
+        return dir;
     }
 
     private static String others(ModelCatalog.Entry chosen, List<ModelCatalog.Entry> scanned) {

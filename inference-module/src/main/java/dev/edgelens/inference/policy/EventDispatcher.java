@@ -26,8 +26,9 @@ public final class EventDispatcher implements Consumer<Event>, AutoCloseable {
     private static final Event POISON = Event.modelRejected("", "", null);
 
     private final List<EventSink> sinks;
-    private final long windowMillis;
-    private final int maxBytes;
+    // Volatile: changed live (module twin), read by the dispatcher thread per batch.
+    private volatile long windowMillis;
+    private volatile int maxBytes;
     private final BlockingQueue<Event> queue;
     private final Thread thread;
     private long dropped;
@@ -54,6 +55,18 @@ public final class EventDispatcher implements Consumer<Event>, AutoCloseable {
         this.thread.start();
     }
 
+    /** Batching from the next message on (any thread); same rules as the constructor. */
+    public void batching(long windowMillis, int maxBytes) {
+        if (windowMillis < 0) {
+            throw new IllegalArgumentException("batch window must be >= 0, got " + windowMillis);
+        }
+        if (maxBytes < 256) {
+            throw new IllegalArgumentException("batch max bytes must be >= 256, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+        this.windowMillis = windowMillis;
+    }
+
     /** Queues an event; never blocks the caller (drops and counts when the queue is full). */
     @Override
     public void accept(Event event) {
@@ -75,8 +88,9 @@ public final class EventDispatcher implements Consumer<Event>, AutoCloseable {
                     break;
                 }
                 batch.add(first);
-                if (windowMillis > 0) {
-                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(windowMillis);
+                long window = windowMillis;
+                if (window > 0) {
+                    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(window);
                     long left;
                     while ((left = deadline - System.nanoTime()) > 0) {
                         Event e = queue.poll(left, TimeUnit.NANOSECONDS);

@@ -9,15 +9,15 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /** Publishes a still image into a real frame ring at a fixed rate from its own thread, like a camera. */
-final class RingPublisher implements AutoCloseable {
+public final class RingPublisher implements AutoCloseable {
 
-    final FrameRingWriter writer;
+    public final FrameRingWriter writer;
     private final Thread thread;
     private volatile TestSupport.Bgr image;
     private volatile boolean running = true;
     volatile long published;
 
-    RingPublisher(Path ring, String cameraId, int maxWidth, int maxHeight, TestSupport.Bgr first, long periodMillis)
+    public RingPublisher(Path ring, String cameraId, int maxWidth, int maxHeight, TestSupport.Bgr first, long periodMillis)
             throws IOException {
         this.writer = FrameRingWriter.create(ring, 4, FrameRingWriter.slotCapacityFor(maxWidth, maxHeight,
                 PixelFormat.BGR24), cameraId);
@@ -40,7 +40,7 @@ final class RingPublisher implements AutoCloseable {
         thread.start();
     }
 
-    void show(TestSupport.Bgr img) {
+    public void show(TestSupport.Bgr img) {
         image = img;
     }
 
