@@ -38,6 +38,8 @@ final class Pipeline implements AutoCloseable {
     private final String deviceId;
     private final String deviceKey;
     private final Path ring;
+    private final Path captureJar;
+    private final Path inferenceJar;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private SasVerifier verifier;
     private TestHub hub;
@@ -48,7 +50,10 @@ final class Pipeline implements AutoCloseable {
     private final String name;
     private final long startNanos = System.nanoTime();
 
-    Pipeline(Path dir, String name) {
+    Pipeline(Path dir, String name) throws IOException {
+        // First: without current jars nothing else is worth starting.
+        this.captureJar = Program.jar("capture-module", "capture-module.jar");
+        this.inferenceJar = Program.jar("inference-module", "edgelens-inference.jar");
         this.dir = dir;
         this.name = name;
         this.camera = "e2e-" + name;
@@ -61,6 +66,7 @@ final class Pipeline implements AutoCloseable {
         Path ringDir = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : dir;
         this.ring = ringDir.resolve("edgelens-" + camera + "-" + ProcessHandle.current().pid() + ".ring");
         resources.push(() -> Files.deleteIfExists(ring));
+        ring.toFile().deleteOnExit(); // also if the test JVM is stopped before close()
     }
 
     /** The hub: a fresh broker (checking every SAS token against the device key) and the subscriber. */
@@ -91,7 +97,7 @@ final class Pipeline implements AutoCloseable {
                 "--iothub-mode=device", "--iothub-ca-file=" + ca, "--iothub-outbox-dir=" + dir.resolve("outbox")));
         args.addAll(policyOptions);
         // The connection string is a secret: through the environment, as docs/configuration.md advises.
-        inference = Program.start("inference", Program.jar("inference-module", "edgelens-inference.jar"), dir,
+        inference = Program.start("inference", inferenceJar, dir,
                 Map.of("EDGELENS_IOTHUB_CONNECTION_STRING",
                         "HostName=127.0.0.1;DeviceId=" + deviceId + ";SharedAccessKey=" + deviceKey), args);
         resources.push(inference);
@@ -101,7 +107,7 @@ final class Pipeline implements AutoCloseable {
 
     /** The capture program on the camera's RTSP URL, writing the ring. */
     void startCapture() throws IOException {
-        capture = Program.start("capture", Program.jar("capture-module", "capture-module.jar"), dir, Map.of(),
+        capture = Program.start("capture", captureJar, dir, Map.of(),
                 List.of("--camera-id=" + camera, "--source=" + rtsp.url(), "--ring=" + ring));
         resources.push(capture);
     }

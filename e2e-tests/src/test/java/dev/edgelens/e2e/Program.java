@@ -22,12 +22,16 @@ final class Program implements AutoCloseable {
     private final Process process;
     private final Path out;
     private final Path err;
+    /** Kills the program if the test JVM is stopped (e.g. Ctrl-C on the build) before close() ran. */
+    private final Thread killOnExit;
 
     private Program(String name, Process process, Path out, Path err) {
         this.name = name;
         this.process = process;
         this.out = out;
         this.err = err;
+        this.killOnExit = new Thread(process::destroyForcibly, "kill-" + name);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** The project root: the parent of this module's folder, where Maven runs the tests. */
@@ -139,6 +143,11 @@ final class Program implements AutoCloseable {
         if (process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
         }
     }
 }
