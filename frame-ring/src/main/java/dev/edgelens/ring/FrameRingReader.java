@@ -180,11 +180,15 @@ public final class FrameRingReader implements AutoCloseable {
      * frame. Rate-limited, and only called when the current file has nothing new, so it costs nothing per frame.
      */
     private boolean switchedToNewFile() {
-        long now = System.nanoTime();
-        if (now - nextFileCheck < 0) {
+        return switchedToNewFile(false);
+    }
+
+    private boolean switchedToNewFile(boolean now) {
+        long time = System.nanoTime();
+        if (!now && time - nextFileCheck < 0) {
             return false;
         }
-        nextFileCheck = now + FILE_CHECK_NANOS;
+        nextFileCheck = time + FILE_CHECK_NANOS;
         try {
             if (RingFile.fileKey(path).equals(file.fileKey)) {
                 return false;
@@ -204,12 +208,20 @@ public final class FrameRingReader implements AutoCloseable {
     /** LIVE, STALE (open but heartbeat stopped) or CLOSED; also notices a restarted writer. */
     public WriterStatus writerStatus() {
         switchedToNewFile();
-        UnsafeBuffer b = file.buffer;
-        if (b.getIntVolatile(WRITER_STATE_OFFSET) == WRITER_CLOSED) {
-            return WriterStatus.CLOSED;
+        if (closed()) {
+            // A writer that re-creates its ring (new geometry) closes the old file once the new one is in place:
+            // look at the path now, not at the next scheduled check, before reporting a close.
+            switchedToNewFile(true);
+            if (closed()) {
+                return WriterStatus.CLOSED;
+            }
         }
-        long silent = System.nanoTime() - b.getLongVolatile(HEARTBEAT_NANOS_OFFSET);
+        long silent = System.nanoTime() - file.buffer.getLongVolatile(HEARTBEAT_NANOS_OFFSET);
         return silent > staleAfterNanos(file.heartbeatMillis) ? WriterStatus.STALE : WriterStatus.LIVE;
+    }
+
+    private boolean closed() {
+        return file.buffer.getIntVolatile(WRITER_STATE_OFFSET) == WRITER_CLOSED;
     }
 
     static long staleAfterNanos(int heartbeatMillis) {

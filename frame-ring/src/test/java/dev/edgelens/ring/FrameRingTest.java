@@ -301,6 +301,22 @@ class FrameRingTest {
     }
 
     @Test
+    void aRingReCreatedForANewGeometryIsNeverReportedClosed() throws IOException {
+        Path path = dir.resolve("recreated.ring");
+        FrameRingWriter placeholder = FrameRingWriter.create(path, 2, 16 * 16 * 3, "cam");
+        try (FrameRingReader r = FrameRingReader.open(path, NO_WAIT)) {
+            assertEquals(WriterStatus.LIVE, r.writerStatus());
+            // As the capture module does on its first real frame: the new ring first, then close the old one.
+            try (FrameRingWriter real = FrameRingWriter.create(path, 2, 640 * 480 * 3, "cam")) {
+                placeholder.close();
+                assertEquals(WriterStatus.LIVE, r.writerStatus(), "the reader moved to the new ring at once");
+                assertEquals(real.epoch(), r.epoch());
+            }
+            assertEquals(WriterStatus.CLOSED, r.writerStatus());
+        }
+    }
+
+    @Test
     void readerFollowsARestartedWriterWithAnotherGeometryInTheSameProcess() throws IOException {
         Path path = dir.resolve("geometry.ring");
         try (FrameRingWriter first = FrameRingWriter.create(path, 4, 32 * 24 * 3, "cam")) {
