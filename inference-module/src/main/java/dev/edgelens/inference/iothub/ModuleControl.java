@@ -7,9 +7,11 @@ import java.util.Map;
  * implements it over its live settings, model switching and status; the IoT Hub side only speaks
  * the protocol ({@link TwinSync}, {@link DirectMethods}).
  *
- * <p>Values use the program's option names without the leading dashes (e.g. {@code threshold},
- * {@code top-k}) and the option's text form, exactly as {@code --name=value} on the command line.
- * Returned maps are serialised to JSON (nested maps, lists, strings, numbers, booleans).
+ * <p>Values use the program's option names without the leading dashes (e.g. {@code min-confidence},
+ * {@code top-k}, {@code hysteresis-frames}, {@code execution-provider}, {@code model}) and the
+ * option's text form, exactly as {@code --name=value} on the command line. Returned maps are
+ * serialised to JSON (nested maps, lists, strings, numbers, booleans). The program's
+ * implementation is {@code dev.edgelens.inference.InferenceControl}.
  */
 public interface ModuleControl {
 
@@ -19,7 +21,8 @@ public interface ModuleControl {
      *
      * @return the effective settings afterwards
      * @throws IllegalArgumentException with the reason (naming the option and what was expected,
-     *                                  e.g. an unknown model) when anything is invalid; nothing changed
+     *                                  e.g. an unknown model, or an option that needs a restart) when
+     *                                  anything is invalid; nothing changed
      */
     Map<String, Object> applySettings(Map<String, String> changes);
 
