@@ -17,6 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+invocation="./scripts/bench.sh${*:+ $*}"
 mode=full
 build=true
 verbose=false
@@ -113,4 +114,4 @@ done
 
 echo "[bench] merging $total parts ($(( $(date +%s) - started )) s so far)"
 "${JAVA[@]}" dev.edgelens.bench.ResultsTable --out "$RESULTS" --mode "$mode" \
-  --command "./scripts/bench.sh --$mode${only:+ --only ${only:1:-1}}" "${parts[@]}"
+  --command "$invocation" "${parts[@]}"

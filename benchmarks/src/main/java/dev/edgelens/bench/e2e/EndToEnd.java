@@ -41,6 +41,8 @@ public final class EndToEnd {
     private final int warmup;
     private final boolean soak;
     private final List<Process> started = new ArrayList<>();
+    /** Extra JVM options for the capture and inference processes (diagnosis, e.g. native memory tracking). */
+    private final List<String> jvmOptions = new ArrayList<>();
 
     private EndToEnd(int cameras, int seconds, int warmup, boolean soak) {
         this.cameras = cameras;
@@ -55,6 +57,7 @@ public final class EndToEnd {
         Integer warmup = null;
         boolean soak = false;
         Path out = null;
+        List<String> jvmOptions = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -66,8 +69,9 @@ public final class EndToEnd {
                 }
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--jvm-opt" -> jvmOptions.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'; expected --cameras N,"
-                        + " --seconds S, --soak S, --warmup S or --out FILE.json");
+                        + " --seconds S, --soak S, --warmup S, --jvm-opt OPTION or --out FILE.json");
             }
         }
         if (cameras < 1 || cameras > 16 || seconds < 1) {
@@ -79,6 +83,7 @@ public final class EndToEnd {
             }
         }
         EndToEnd run = new EndToEnd(cameras, seconds, warmup != null ? warmup : soak ? 30 : 15, soak);
+        run.jvmOptions.addAll(jvmOptions);
         List<RatioReport.Row> rows;
         try {
             rows = run.run();
@@ -122,14 +127,14 @@ public final class EndToEnd {
         StringBuilder cameraOption = new StringBuilder();
         for (int c = 0; c < cameras; c++) {
             rings[c] = dir.resolve("cam" + c + ".ring");
-            capture[c] = start(new ProcessBuilder(java, "-jar", CAPTURE_JAR.toString(), "--camera-id=cam" + c,
-                    "--source=" + url, "--ring=" + rings[c]).redirectErrorStream(true)
+            capture[c] = start(new ProcessBuilder(command(java, CAPTURE_JAR, "--camera-id=cam" + c,
+                    "--source=" + url, "--ring=" + rings[c])).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("capture" + c + ".log").toFile()));
             cameraOption.append(c == 0 ? "" : ",").append("cam").append(c).append('=').append(rings[c]);
         }
-        ProcessBuilder ib = new ProcessBuilder(java, "-jar", INFERENCE_JAR.toString(), "--camera=" + cameraOption,
+        ProcessBuilder ib = new ProcessBuilder(command(java, INFERENCE_JAR, "--camera=" + cameraOption,
                 "--models-dir=models", "--model=" + MODEL, "--hysteresis-frames=1", "--min-interval=0s",
-                "--heartbeat=1s", "--top-k=1", "--stdout-events=true")
+                "--heartbeat=1s", "--top-k=1", "--stdout-events=true"))
                 .redirectError(dir.resolve("inference.log").toFile());
         ib.environment().put("OPT_OUT_TRACKING", "true");
         ib.environment().put("DJL_OFFLINE", "true");
@@ -311,17 +316,33 @@ public final class EndToEnd {
         return rows;
     }
 
+    private List<String> command(String java, Path jar, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     /** The JVM's own view of its heap (jcmd GC.heap_info), to tell heap growth from native growth in a soak. */
-    private static void heapInfo(String when, Process capture, Process inference) {
+    private void heapInfo(String when, Process capture, Process inference) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        boolean nmt = jvmOptions.stream().anyMatch(o -> o.startsWith("-XX:NativeMemoryTracking"));
         for (Process p : List.of(capture, inference)) {
             try {
-                Process j = new ProcessBuilder(jcmd, Long.toString(p.pid()), "GC.heap_info").redirectErrorStream(true)
-                        .start();
-                String text = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                j.waitFor(30, TimeUnit.SECONDS);
-                say("heap of %s at %s (VmRSS %d MB): %s", p == capture ? "capture0" : "inference", when,
-                        ProcStat.rssKb(p.pid()) / 1024, text.strip().replace("\n", " | "));
+                List<String> what = new ArrayList<>(List.of("GC.heap_info"));
+                if (nmt) {
+                    what.add(when.equals("start") ? "VM.native_memory baseline" : "VM.native_memory summary.diff");
+                }
+                for (String cmd : what) {
+                    List<String> line = new ArrayList<>(List.of(jcmd, Long.toString(p.pid())));
+                    line.addAll(List.of(cmd.split(" ")));
+                    Process j = new ProcessBuilder(line).redirectErrorStream(true).start();
+                    String text = new String(j.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                    j.waitFor(30, TimeUnit.SECONDS);
+                    say("%s of %s at %s (VmRSS %d MB): %s", cmd, p == capture ? "capture0" : "inference", when,
+                            ProcStat.rssKb(p.pid()) / 1024, text.strip().replace("\n", " | "));
+                }
             } catch (IOException | InterruptedException e) {
                 say("jcmd GC.heap_info failed: %s", e.getMessage());
             }
