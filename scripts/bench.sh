@@ -6,7 +6,7 @@
 #
 #   --short    a few minutes on 2 cores: JMH 1 warm-up + 3 x 1 s, short harness windows, 1-minute soak
 #   --full     (default) the published numbers: JMH iterations as each class declares them, longer windows,
-#              the 10-minute soak (about 30 minutes in all)
+#              the 10-minute soak (about 35 minutes in all on 2 cores)
 #   --no-build use the jars already built
 #   --verbose  show every step's output (otherwise it goes to benchmarks/results/logs/STEP.log)
 #   --only     run only these steps (names as printed in brackets: ring, ring-latency, shm, decode, live-cpu,
