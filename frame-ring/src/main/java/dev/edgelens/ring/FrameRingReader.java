@@ -84,11 +84,8 @@ public final class FrameRingReader implements AutoCloseable {
      */
     public boolean readLatest(Frame dst) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            long cursor = cursor();
-            if (cursor <= lastSequence) {
-                if (switchedToNewFile()) {
-                    continue;
-                }
+            long cursor = newestUnseen();
+            if (cursor == 0) {
                 return false;
             }
             if (copy(cursor, dst)) {
@@ -107,11 +104,8 @@ public final class FrameRingReader implements AutoCloseable {
      */
     public boolean readNext(Frame dst) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            long cursor = cursor();
-            if (cursor <= lastSequence) {
-                if (switchedToNewFile()) {
-                    continue;
-                }
+            long cursor = newestUnseen();
+            if (cursor == 0) {
                 return false;
             }
             // The slot after the newest may be under rewrite right now, so the oldest safe frame is cursor-slots+2.
@@ -131,11 +125,8 @@ public final class FrameRingReader implements AutoCloseable {
      */
     public FrameView viewLatest() {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            long cursor = cursor();
-            if (cursor <= lastSequence) {
-                if (switchedToNewFile()) {
-                    continue;
-                }
+            long cursor = newestUnseen();
+            if (cursor == 0) {
                 return null;
             }
             int slot = file.slotOffset(cursor);
@@ -169,6 +160,18 @@ public final class FrameRingReader implements AutoCloseable {
     private void deliver(long sequence) {
         missed += sequence - lastSequence - 1;
         lastSequence = sequence;
+    }
+
+    /**
+     * The newest frame this reader has not delivered yet, or 0 if there is none, even after following a restarted
+     * writer to its new file.
+     */
+    private long newestUnseen() {
+        long cursor = cursor();
+        if (cursor <= lastSequence && switchedToNewFile()) {
+            cursor = cursor();
+        }
+        return cursor > lastSequence ? cursor : 0;
     }
 
     private long cursor() {
