@@ -126,39 +126,11 @@ public final class FramePreprocessor {
         xOff0 = new int[outW];
         xOff1 = new int[outW];
         xW = new int[outW];
-        for (int x = 0; x < outW; x++) {
-            double sx = (x + cropX + 0.5) * scaleX - 0.5;
-            int x0 = clamp((int) Math.floor(sx), width);
-            int x1 = clamp(x0 + 1, width);
-            double f = sx - Math.floor(sx);
-            if (sx < 0) {
-                f = 0;
-            }
-            if (x0 == x1) {
-                f = 0;
-            }
-            xOff0[x] = x0 * channels;
-            xOff1[x] = x1 * channels;
-            xW[x] = (int) Math.round(f * ONE);
-        }
+        bilinearTaps(outW, cropX, scaleX, width, channels, xOff0, xOff1, xW);
         yOff0 = new int[outH];
         yOff1 = new int[outH];
         yW = new int[outH];
-        for (int y = 0; y < outH; y++) {
-            double sy = (y + cropY + 0.5) * scaleY - 0.5;
-            int y0 = clamp((int) Math.floor(sy), height);
-            int y1 = clamp(y0 + 1, height);
-            double f = sy - Math.floor(sy);
-            if (sy < 0) {
-                f = 0;
-            }
-            if (y0 == y1) {
-                f = 0;
-            }
-            yOff0[y] = y0 * stride;
-            yOff1[y] = y1 * stride;
-            yW[y] = (int) Math.round(f * ONE);
-        }
+        bilinearTaps(outH, cropY, scaleY, height, stride, yOff0, yOff1, yW);
         if (channels == 3 && outC == 3) {
             boolean modelBgr = spec.colorOrder() == ColorOrder.BGR;
             for (int k = 0; k < 3; k++) {
@@ -170,6 +142,26 @@ public final class FramePreprocessor {
         srcStride = stride;
         srcChannels = channels;
         srcBgr = bgr;
+    }
+
+    /**
+     * Precomputes, for each output position along one axis, the two source taps (as byte offsets: index * step)
+     * and the fixed-point weight of the second, for pixel-centre-aligned bilinear sampling of the cropped source.
+     */
+    private static void bilinearTaps(int outN, double crop, double scale, int size, int step,
+                                     int[] off0, int[] off1, int[] weight) {
+        for (int o = 0; o < outN; o++) {
+            double s = (o + crop + 0.5) * scale - 0.5;
+            int i0 = clamp((int) Math.floor(s), size);
+            int i1 = clamp(i0 + 1, size);
+            double f = s - Math.floor(s);
+            if (s < 0 || i0 == i1) {
+                f = 0;
+            }
+            off0[o] = i0 * step;
+            off1[o] = i1 * step;
+            weight[o] = (int) Math.round(f * ONE);
+        }
     }
 
     private static int clamp(int v, int size) {
