@@ -1,8 +1,8 @@
 package dev.edgelens.e2e;
 
+import dev.edgelens.edge.iothub.TestHub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgelens.inference.TestSupport;
-import dev.edgelens.inference.iothub.TestHub;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

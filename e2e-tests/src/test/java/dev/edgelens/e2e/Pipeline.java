@@ -1,10 +1,10 @@
 package dev.edgelens.e2e;
 
+import dev.edgelens.edge.iothub.SasVerifier;
+import dev.edgelens.edge.iothub.TestBroker;
+import dev.edgelens.edge.iothub.TestHub;
+import dev.edgelens.edge.iothub.TestPki;
 import dev.edgelens.capture.RtspServer;
-import dev.edgelens.inference.iothub.SasVerifier;
-import dev.edgelens.inference.iothub.TestBroker;
-import dev.edgelens.inference.iothub.TestHub;
-import dev.edgelens.inference.iothub.TestPki;
 import dev.edgelens.ring.Frame;
 import dev.edgelens.ring.FrameRingReader;
 

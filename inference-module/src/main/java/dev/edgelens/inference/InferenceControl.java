@@ -3,7 +3,7 @@ package dev.edgelens.inference;
 import dev.edgelens.inference.engine.CameraStatus;
 import dev.edgelens.inference.engine.Classification;
 import dev.edgelens.inference.engine.InferenceEngine;
-import dev.edgelens.inference.iothub.ModuleControl;
+import dev.edgelens.inference.iothub.InferenceModuleControl;
 import dev.edgelens.inference.model.LoadedModel;
 import dev.edgelens.inference.model.ModelCatalog;
 import dev.edgelens.inference.model.ModelLoader;
@@ -39,7 +39,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The running inference program as the module twin and direct methods see it ({@link ModuleControl}).
+ * The running inference program as the module twin and direct methods see it ({@link InferenceModuleControl}).
  *
  * <p>Settings use the command-line option names without dashes. A change is validated as a whole
  * with the program's own schema ({@link InferenceSettings#fromMap}: the changes merged over the
@@ -60,7 +60,7 @@ import java.util.concurrent.TimeUnit;
  * inference thread (the model's input buffer and session belong to it): the request is handed to
  * the loop and answered between two frames, waiting at most {@link #CLASSIFY_TIMEOUT}.
  */
-public final class InferenceControl implements ModuleControl {
+public final class InferenceControl implements InferenceModuleControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(InferenceControl.class);
     /** Options applied live; all other options of the schema need a restart. */

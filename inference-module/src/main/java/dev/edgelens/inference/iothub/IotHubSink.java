@@ -2,6 +2,8 @@ package dev.edgelens.inference.iothub;
 
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import dev.edgelens.edge.iothub.HubConnection;
+import dev.edgelens.edge.iothub.Secrets;
 import dev.edgelens.inference.event.Event;
 import dev.edgelens.inference.event.EventSink;
 import dev.edgelens.inference.event.EventType;
@@ -225,10 +227,6 @@ public final class IotHubSink implements EventSink {
     /** The IoT Hub side's own status, for reported properties and getStatus (no secrets). */
     public Map<String, Object> statusMap() {
         Stats s = stats();
-        Map<String, Object> conn = new LinkedHashMap<>();
-        conn.put("status", s.connection().status());
-        conn.put("reason", s.connection().reason());
-        conn.put("since", s.connection().since().toString());
         Map<String, Object> box = new LinkedHashMap<>();
         box.put("pending", s.outbox().pending());
         box.put("pendingBytes", s.outbox().pendingBytes());
@@ -236,7 +234,7 @@ public final class IotHubSink implements EventSink {
         box.put("droppedOther", s.outbox().droppedOther());
         box.put("corrupt", s.outbox().corrupt());
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("connection", conn);
+        m.put("connection", connection.stateMap());
         m.put("outbox", box);
         m.put("sent", s.sent());
         m.put("sendFailures", s.sendFailures());

@@ -1,5 +1,7 @@
 package dev.edgelens.inference.deploy;
 
+import dev.edgelens.edge.iothub.HubOptions;
+import dev.edgelens.edge.iothub.HubSettings;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -252,6 +254,7 @@ class DeploymentManifestTest {
     void moduleVariablesAreOptionsTheModulesKnow() throws IOException {
         Set<String> inferenceVars = new TreeSet<>(envOptions(InferenceOptions.class).keySet());
         inferenceVars.addAll(envOptions(IotHubOptions.class).keySet());
+        inferenceVars.addAll(envOptions(HubOptions.class).keySet());
         for (String name : env("inference").keySet()) {
             assertTrue(!name.startsWith("EDGELENS_") || inferenceVars.contains(name),
                     "inference: " + name + " is not an option of the inference module; known: " + inferenceVars);
@@ -287,7 +290,7 @@ class DeploymentManifestTest {
         assertEquals(Integer.parseInt(twin.get("hysteresis-frames")), settings.policy().hysteresisFrames());
         assertEquals(Set.of("cam1"), settings.cameras().keySet());
         assertEquals(RingPaths.defaultPath("cam1"), settings.cameras().get("cam1"));
-        assertEquals(IotHubSettings.Mode.EDGE, settings.iothub().mode());
+        assertEquals(HubSettings.Mode.EDGE, settings.iothub().hub().mode());
         assertEquals(Path.of(env("inference").get("EDGELENS_IOTHUB_OUTBOX_DIR")), settings.iothub().outboxDir());
 
         // the same path rejects what the module would reject
@@ -406,6 +409,7 @@ class DeploymentManifestTest {
     private static String[] args(Map<String, String> env, Map<String, String> twin) {
         Map<String, String> options = new LinkedHashMap<>(envOptions(InferenceOptions.class));
         options.putAll(envOptions(IotHubOptions.class));
+        options.putAll(envOptions(HubOptions.class));
         List<String> args = new ArrayList<>();
         env.forEach((name, value) -> {
             if (options.containsKey(name)) {

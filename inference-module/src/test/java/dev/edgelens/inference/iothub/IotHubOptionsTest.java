@@ -1,5 +1,8 @@
 package dev.edgelens.inference.iothub;
 
+import dev.edgelens.edge.iothub.HubClients;
+import dev.edgelens.edge.iothub.HubSettings;
+import dev.edgelens.edge.iothub.Secrets;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,25 +41,25 @@ class IotHubOptionsTest {
     @Test
     void defaultsAreMqttToOutputEventsWith4KbMessagesAndAFsyncedOutbox() {
         IotHubSettings s = parse().iothub.toSettings();
-        assertEquals(IotHubSettings.Protocol.MQTT, s.protocol());
+        assertEquals(HubSettings.Protocol.MQTT, s.hub().protocol());
         assertEquals("events", s.outputName());
         assertEquals(4096, s.maxMessageBytes());
         assertEquals(Outbox.FsyncPolicy.ALWAYS, s.fsync());
         assertEquals(Path.of("outbox"), s.outboxDir());
-        assertEquals(Duration.ofSeconds(60), s.reportInterval());
+        assertEquals(Duration.ofSeconds(60), s.hub().reportInterval());
         // auto: nothing configured -> off; a connection string -> device; IoT Edge variables -> edge
-        assertEquals(IotHubSettings.Mode.OFF, s.effectiveMode(Map.of()));
-        assertEquals(IotHubSettings.Mode.EDGE, s.effectiveMode(Map.of("IOTEDGE_WORKLOADURI", "unix:///x")));
+        assertEquals(HubSettings.Mode.OFF, s.hub().effectiveMode(Map.of()));
+        assertEquals(HubSettings.Mode.EDGE, s.hub().effectiveMode(Map.of("IOTEDGE_WORKLOADURI", "unix:///x")));
         IotHubSettings dev = parse("--iothub-connection-string", IotHubSinkTest.CONNECTION_STRING).iothub.toSettings();
-        assertEquals(IotHubSettings.Mode.DEVICE, dev.effectiveMode(Map.of()));
-        assertEquals(IotHubSettings.Mode.EDGE, dev.effectiveMode(Map.of("EdgeHubConnectionString", "HostName=a.b")));
+        assertEquals(HubSettings.Mode.DEVICE, dev.hub().effectiveMode(Map.of()));
+        assertEquals(HubSettings.Mode.EDGE, dev.hub().effectiveMode(Map.of("EdgeHubConnectionString", "HostName=a.b")));
     }
 
     @Test
     void protocolsAreSelectable() {
-        assertEquals(IotHubSettings.Protocol.MQTT_WS, parse("--iothub-protocol=mqtt-ws").iothub.toSettings().protocol());
-        assertEquals(IotHubSettings.Protocol.AMQP, parse("--iothub-protocol", "AMQP").iothub.toSettings().protocol());
-        assertEquals(IotHubSettings.Protocol.AMQP_WS, parse("--iothub-protocol", "amqp-ws").iothub.toSettings().protocol());
+        assertEquals(HubSettings.Protocol.MQTT_WS, parse("--iothub-protocol=mqtt-ws").iothub.toSettings().hub().protocol());
+        assertEquals(HubSettings.Protocol.AMQP, parse("--iothub-protocol", "AMQP").iothub.toSettings().hub().protocol());
+        assertEquals(HubSettings.Protocol.AMQP_WS, parse("--iothub-protocol", "amqp-ws").iothub.toSettings().hub().protocol());
     }
 
     @Test
@@ -87,9 +90,9 @@ class IotHubOptionsTest {
         // the SDK's own complaint about a malformed string is redacted too
         IotHubSettings bad = parse("--iothub-connection-string", "HostName=nodot;DeviceId=d;SharedAccessKey=" + key)
                 .iothub.toSettings();
-        IllegalArgumentException sdk = assertThrows(IllegalArgumentException.class, () -> HubClients.device(bad));
+        IllegalArgumentException sdk = assertThrows(IllegalArgumentException.class, () -> HubClients.device(bad.hub()));
         assertFalse(sdk.getMessage().contains(key), sdk.getMessage());
-        assertNull(HubClients.create(parse().iothub.toSettings(), Map.of()), "IoT Hub off: no client");
+        assertNull(HubClients.create(parse().iothub.toSettings().hub(), Map.of()), "IoT Hub off: no client");
     }
 
     @Test

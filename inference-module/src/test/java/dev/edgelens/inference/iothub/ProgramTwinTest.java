@@ -1,5 +1,8 @@
 package dev.edgelens.inference.iothub;
 
+import dev.edgelens.edge.iothub.HubConnection;
+import dev.edgelens.edge.iothub.TestBroker;
+import dev.edgelens.edge.iothub.TestHub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgelens.inference.TestProgram;
 import dev.edgelens.inference.event.EventType;

@@ -1,5 +1,10 @@
 package dev.edgelens.inference.iothub;
 
+import dev.edgelens.edge.iothub.SasVerifier;
+import dev.edgelens.edge.iothub.TestBroker;
+import dev.edgelens.edge.iothub.TestHub;
+import dev.edgelens.edge.iothub.TestPki;
+import dev.edgelens.edge.iothub.WorkloadApiServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A small {@link ModuleControl} with a real schema (types, ranges, unknown options, known models),
+ * A small {@link InferenceModuleControl} with a real schema (types, ranges, unknown options, known models),
  * standing in for the inference program's settings in protocol tests: the twin and method code is
  * tested against the contract, the program's own implementation against its settings.
  */
-final class TestControl implements ModuleControl {
+final class TestControl implements InferenceModuleControl {
 
     static final Set<String> MODELS = Set.of("mobilenetv2-12-int8", "mnist-12");
 

@@ -1,4 +1,4 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import com.microsoft.azure.sdk.iot.device.ConnectionStatusChangeContext;
 import com.microsoft.azure.sdk.iot.device.InternalClient;
@@ -127,6 +127,16 @@ public final class HubConnection implements AutoCloseable {
 
     public State state() {
         return state;
+    }
+
+    /** The state as reported: {@code status}, {@code reason}, {@code since} (no secrets). */
+    public java.util.Map<String, Object> stateMap() {
+        State s = state;
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("status", s.status());
+        m.put("reason", s.reason());
+        m.put("since", s.since().toString());
+        return m;
     }
 
     public synchronized long opens() {

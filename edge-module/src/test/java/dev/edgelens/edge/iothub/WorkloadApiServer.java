@@ -1,4 +1,4 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that signed edgeHub's server certificate). One request per connection, then it closes, which is
  * how the SDK reads the end of the response.
  */
-final class WorkloadApiServer implements AutoCloseable {
+public final class WorkloadApiServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,10 +37,10 @@ final class WorkloadApiServer implements AutoCloseable {
     private final byte[] moduleKey;
     private final String trustBundlePem;
     private final Thread thread;
-    final AtomicInteger signRequests = new AtomicInteger();
-    final AtomicInteger trustBundleRequests = new AtomicInteger();
+    public final AtomicInteger signRequests = new AtomicInteger();
+    public final AtomicInteger trustBundleRequests = new AtomicInteger();
 
-    WorkloadApiServer(Path socket, String moduleId, String generationId, String base64Key, String trustBundlePem)
+    public WorkloadApiServer(Path socket, String moduleId, String generationId, String base64Key, String trustBundlePem)
             throws IOException {
         this.socket = socket;
         this.moduleId = moduleId;
@@ -55,7 +55,7 @@ final class WorkloadApiServer implements AutoCloseable {
         thread.start();
     }
 
-    String uri() {
+    public String uri() {
         return "unix://" + socket.toAbsolutePath();
     }
 

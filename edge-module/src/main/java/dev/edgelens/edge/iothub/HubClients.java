@@ -1,4 +1,4 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
@@ -23,16 +23,21 @@ public final class HubClients {
     }
 
     /**
-     * A device client from the configured connection string (mode device).
+     * A client from the configured connection string (mode device): a device client, or a module
+     * client when the string names a module identity ({@code ...;ModuleId=...}), which lets several
+     * EdgeLens modules share one device outside IoT Edge, each with its own twin.
      *
      * @throws IllegalArgumentException naming what is wrong (connection string value not shown)
      */
-    public static DeviceClient device(IotHubSettings s) throws IOException {
+    public static InternalClient device(HubSettings s) throws IOException {
         ClientOptions.ClientOptionsBuilder options = baseOptions();
         if (s.caFile() != null) {
             options.sslContext(trusting(s.caFile()));
         }
         try {
+            if (s.connectionString().contains("ModuleId=")) {
+                return new ModuleClient(s.connectionString(), s.protocol().sdk, options.build());
+            }
             return new DeviceClient(s.connectionString(), s.protocol().sdk, options.build());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("iothub-connection-string: " + Secrets.redact(e.getMessage()));
@@ -45,7 +50,7 @@ public final class HubClients {
      * API (token signing and trust bundle over its unix socket). The SDK reads the process
      * environment itself.
      */
-    public static ModuleClient edgeModule(IotHubSettings s) throws IOException {
+    public static ModuleClient edgeModule(HubSettings s) throws IOException {
         try {
             return ModuleClient.createFromEnvironment(new JdkUnixDomainSocketChannel(), s.protocol().sdk,
                     baseOptions().build());
@@ -67,7 +72,7 @@ public final class HubClients {
     static final int SEND_INTERVAL_MS = Integer.getInteger("edgelens.iothub.sdkIntervalMs", 2);
 
     /** The client for {@code s} in this environment, or null when IoT Hub is off. */
-    public static InternalClient create(IotHubSettings s, java.util.Map<String, String> env) throws IOException {
+    public static InternalClient create(HubSettings s, java.util.Map<String, String> env) throws IOException {
         return switch (s.effectiveMode(env)) {
             case EDGE -> edgeModule(s);
             case DEVICE -> device(s);

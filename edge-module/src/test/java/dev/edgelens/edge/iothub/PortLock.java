@@ -1,4 +1,4 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +13,7 @@ import java.time.Duration;
  * IoT Hub tests at once take turns instead of connecting to each other's broker. A file lock in the
  * temp directory: released by the OS if the holding process dies.
  */
-final class PortLock implements AutoCloseable {
+public final class PortLock implements AutoCloseable {
 
     private static final Path FILE = Path.of(System.getProperty("java.io.tmpdir"), "edgelens-iothub-test-ports.lock");
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
@@ -26,7 +26,7 @@ final class PortLock implements AutoCloseable {
         this.lock = lock;
     }
 
-    static PortLock acquire() {
+    public static PortLock acquire() {
         try {
             FileChannel ch = FileChannel.open(FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             long deadline = System.nanoTime() + MAX_WAIT.toNanos();
@@ -51,7 +51,7 @@ final class PortLock implements AutoCloseable {
     }
 
     /** Waits (up to the same limit) until nothing listens on 127.0.0.1:{@code port}. */
-    static void awaitFree(int port) {
+    public static void awaitFree(int port) {
         long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         while (true) {
             try (java.net.ServerSocket probe = new java.net.ServerSocket()) {

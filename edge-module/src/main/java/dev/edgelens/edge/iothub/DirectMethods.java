@@ -1,10 +1,9 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.gson.JsonParser;
 import com.microsoft.azure.sdk.iot.device.InternalClient;
-import com.microsoft.azure.sdk.iot.device.twin.DirectMethodPayload;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,24 +13,42 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The inference module's direct methods: {@code getStatus}, {@code setModel}
- * ({@code {"model": "name"}}), {@code snapshot} ({@code {"cameraId": "cam-1"}}). Answers 200 with a
- * JSON object, 400 with {@code {"error": ...}} for an unknown method or a bad payload or argument,
- * 500 when the program failed.
+ * A module's direct methods: {@code getStatus} (the program's status plus the IoT Hub side's) for
+ * every module, and the program's own methods. Answers 200 with a JSON object, 400 with
+ * {@code {"error": ...}} for an unknown method or a bad payload or argument, 500 when the program
+ * failed.
  */
 public final class DirectMethods implements HubConnection.OpenListener {
 
+    /** One method: takes the JSON payload (null when none), returns the answer's body. */
+    @FunctionalInterface
+    public interface Method {
+        /**
+         * @throws IllegalArgumentException bad payload or argument: answered 400 with the message
+         */
+        Map<String, Object> call(JsonNode payload) throws Exception;
+    }
+
+    /** A method's answer: HTTP-like status and a JSON body. */
+    public record Result(int status, String json) {
+    }
+
     private static final Logger log = LoggerFactory.getLogger(DirectMethods.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final String METHODS = "getStatus, setModel, snapshot";
 
-    private final ModuleControl control;
-    private final Supplier<Map<String, Object>> hubStatus;
+    private final Map<String, Method> methods = new LinkedHashMap<>();
 
-    /** @param hubStatus the IoT Hub side's own status (connection, outbox), added to getStatus */
-    public DirectMethods(ModuleControl control, Supplier<Map<String, Object>> hubStatus) {
-        this.control = control;
-        this.hubStatus = hubStatus;
+    /**
+     * @param hubStatus the IoT Hub side's own status (connection, outbox), added to getStatus
+     * @param own       the program's methods by name, in the order they are listed in errors
+     */
+    public DirectMethods(ModuleControl control, Supplier<Map<String, Object>> hubStatus, Map<String, Method> own) {
+        methods.put("getStatus", payload -> {
+            Map<String, Object> s = new LinkedHashMap<>(control.status());
+            s.put("iothub", hubStatus.get());
+            return s;
+        });
+        methods.putAll(own);
     }
 
     @Override
@@ -42,24 +59,16 @@ public final class DirectMethods implements HubConnection.OpenListener {
         }, null);
     }
 
-    /** A method's answer: HTTP-like status and a JSON body. */
-    public record Result(int status, String json) {
-    }
-
     /** Runs one method call; never throws. */
     public Result invoke(String name, String payloadJson) {
         try {
             JsonNode payload = payloadJson == null || payloadJson.isBlank() ? null : JSON.readTree(payloadJson);
-            Map<String, Object> body = switch (name) {
-                case "getStatus" -> {
-                    Map<String, Object> s = new LinkedHashMap<>(control.status());
-                    s.put("iothub", hubStatus.get());
-                    yield s;
-                }
-                case "setModel" -> control.setModel(requiredText(payload, "model", "setModel", "{\"model\": \"mobilenetv2-12-int8\"}"));
-                case "snapshot" -> control.snapshot(requiredText(payload, "cameraId", "snapshot", "{\"cameraId\": \"cam-1\"}"));
-                default -> throw new IllegalArgumentException("unknown method '" + name + "'; expected one of " + METHODS);
-            };
+            Method m = methods.get(name);
+            if (m == null) {
+                throw new IllegalArgumentException("unknown method '" + name + "'; expected one of "
+                        + String.join(", ", methods.keySet()));
+            }
+            Map<String, Object> body = m.call(payload);
             log.info("direct method {}: 200", name);
             return new Result(200, JSON.writeValueAsString(body));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -71,7 +80,12 @@ public final class DirectMethods implements HubConnection.OpenListener {
         }
     }
 
-    private static String requiredText(JsonNode payload, String field, String method, String example) {
+    /**
+     * The non-blank text field {@code field} of a payload.
+     *
+     * @throws IllegalArgumentException "METHOD needs a payload like EXAMPLE" when it is missing
+     */
+    public static String requiredText(JsonNode payload, String field, String method, String example) {
         JsonNode v = payload == null ? null : payload.get(field);
         if (v == null || !v.isTextual() || v.asText().isBlank()) {
             throw new IllegalArgumentException(method + " needs a payload like " + example);

@@ -1,4 +1,4 @@
-package dev.edgelens.inference.iothub;
+package dev.edgelens.edge.iothub;
 
 import com.microsoft.azure.sdk.iot.device.hsm.UnixDomainSocketChannel;
 
