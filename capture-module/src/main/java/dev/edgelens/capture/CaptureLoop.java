@@ -17,6 +17,11 @@ import java.util.random.RandomGenerator;
  * The supervisor: runs one {@link CaptureSession} at a time, watches it (no frame for the stall timeout, counting
  * the time to connect, means stalled, whatever FFmpeg is doing), and reconnects with exponential backoff and
  * jitter, forever unless a limit is set. Each state change goes to the log and into the ring header.
+ *
+ * <p>Settings can change while it runs ({@link #update}, e.g. from the module twin): a new source, transport,
+ * output size, decoder or I/O timeout ends the current session and connects with the new settings at once;
+ * a new frame-rate cap applies to the running session; the reconnect and stall settings apply from the next
+ * decision they take part in.
  */
 public final class CaptureLoop {
     /** How {@link #run} ended. */
@@ -28,11 +33,16 @@ public final class CaptureLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureLoop.class);
 
-    private final CaptureSettings settings;
+    private volatile CaptureSettings settings;
     private final RingSink sink;
-    private final Backoff backoff;
-    private final String name;
+    private final RandomGenerator random;
+    private Backoff backoff;
+    private CaptureSettings backoffSettings;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    /** Wakes the loop from a reconnect delay when the settings changed or a stop was asked for. */
+    private final Object wake = new Object();
+    private volatile boolean switchPending;
+    private volatile long switches;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final List<CaptureSession> abandoned = new ArrayList<>();
     private String decoder;
@@ -46,10 +56,52 @@ public final class CaptureLoop {
     CaptureLoop(CaptureSettings settings, RingSink sink, RandomGenerator random) {
         this.settings = settings;
         this.sink = sink;
-        this.backoff = new Backoff(settings.reconnectInitialDelay(), settings.reconnectMaxDelay(),
-                settings.reconnectJitter(), random);
-        this.name = "camera " + settings.cameraId() + " (" + settings.source() + ")";
+        this.random = random;
         this.decoder = chooseDecoder(settings.decoder());
+    }
+
+    private String name() {
+        CaptureSettings s = settings;
+        return "camera " + s.cameraId() + " (" + s.source() + ")";
+    }
+
+    /** The settings in use now. */
+    public CaptureSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Switches to {@code next} while running. The caller has validated it and keeps the camera id, ring and
+     * pixel format (those need a restart: the ring is created once). Returns at once; a reconnect happens on the
+     * loop's thread.
+     *
+     * @return true if the change reconnects (source side), false if it applied in place
+     */
+    public boolean update(CaptureSettings next) {
+        CaptureSettings prev = settings;
+        boolean reconnect = !next.source().equals(prev.source()) || !next.rtspTransport().equals(prev.rtspTransport())
+                || next.outputWidth() != prev.outputWidth() || next.outputHeight() != prev.outputHeight()
+                || !next.decoder().equals(prev.decoder()) || next.decoderThreads() != prev.decoderThreads()
+                || !next.ioTimeout().equals(prev.ioTimeout()) || next.pace() != prev.pace();
+        if (!next.source().equals(prev.source()) || !next.ffmpegLogLevel().equals(prev.ffmpegLogLevel())) {
+            FfmpegLog.install(next.source(), next.ffmpegLogLevel()); // mask the new source's credentials too
+        }
+        settings = next;
+        sink.outputSize(next.outputWidth(), next.outputHeight());
+        if (reconnect) {
+            LOG.info("{}: settings changed; reconnecting with the new settings", name());
+            switchPending = true;
+            synchronized (wake) {
+                wake.notifyAll();
+            }
+        } else {
+            CaptureSession s = current;
+            if (s != null) {
+                s.maxFps(next.maxFps());
+            }
+            LOG.info("{}: settings changed; applied to the running session", name());
+        }
+        return reconnect;
     }
 
     /** The configured decoder if this FFmpeg build has it; otherwise software decoding, said once. */
@@ -58,7 +110,7 @@ public final class CaptureLoop {
             return "";
         }
         if (avcodec.avcodec_find_decoder_by_name(wanted) == null) {
-            LOG.warn("{}: decoder '{}' is not available in this FFmpeg build; using software decoding", name, wanted);
+            LOG.warn("{}: decoder '{}' is not available in this FFmpeg build; using software decoding", name(), wanted);
             return "";
         }
         return wanted;
@@ -74,9 +126,19 @@ public final class CaptureLoop {
     }
 
     private Outcome loop() {
-        long watchdogPollMillis = Math.max(10, Math.min(100, settings.stallTimeout().toMillis() / 20));
-        long stallNanos = settings.stallTimeout().toNanos();
         while (!stopping()) {
+            CaptureSettings settings = this.settings; // one consistent set per session
+            if (settings != backoffSettings) {
+                useBackoffOf(settings);
+            }
+            if (switchPending) {
+                switchPending = false;
+                switches++;
+                decoder = chooseDecoder(settings.decoder());
+                backoff.reset();
+            }
+            long watchdogPollMillis = Math.max(10, Math.min(100, settings.stallTimeout().toMillis() / 20));
+            long stallNanos = settings.stallTimeout().toNanos();
             CaptureSession session = new CaptureSession(settings, sink, decoder, this::onStreaming, (int) ++sessions);
             current = session;
             setState(SourceState.CONNECTING, "connecting to " + settings.source(), false);
@@ -85,7 +147,7 @@ public final class CaptureLoop {
             try {
                 while (session.isAlive()) {
                     session.join(watchdogPollMillis);
-                    if (stopping()) {
+                    if (stopping() || switchPending) {
                         break;
                     }
                     long silentNanos = System.nanoTime() - session.lastProgressNanos();
@@ -110,6 +172,9 @@ public final class CaptureLoop {
             if (stopping()) {
                 break;
             }
+            if (switchPending) {
+                continue; // new settings: connect now, no backoff
+            }
             if (session.framesPublished() > 0) {
                 backoff.reset();
             }
@@ -118,14 +183,14 @@ public final class CaptureLoop {
             if (end == CaptureSession.End.END_OF_STREAM && !settings.source().isNetwork()
                     && settings.source().kind() != SourceSpec.Kind.V4L2) {
                 if (settings.loop() && session.framesPublished() + session.framesDecoded() > 0) {
-                    LOG.debug("{}: end of file, starting again", name);
+                    LOG.debug("{}: end of file, starting again", name());
                     continue;
                 }
                 setState(SourceState.STOPPED, "end of source", false);
                 return Outcome.END_OF_SOURCE;
             }
             if (end == CaptureSession.End.DECODER_UNAVAILABLE) {
-                LOG.warn("{}: decoder '{}' failed to open ({}); falling back to software decoding", name, decoder, reason);
+                LOG.warn("{}: decoder '{}' failed to open ({}); falling back to software decoding", name(), decoder, reason);
                 decoder = "";
                 continue;
             }
@@ -133,12 +198,12 @@ public final class CaptureLoop {
             if (stuck > MAX_STUCK_SESSIONS) {
                 String why = stuck + " sessions are stuck inside FFmpeg and do not return; exiting so that"
                         + " the supervisor (e.g. IoT Edge) restarts the process";
-                LOG.error("{}: {}", name, why);
+                LOG.error("{}: {}", name(), why);
                 setState(SourceState.STOPPED, why, false);
                 return Outcome.STUCK;
             }
             if (settings.maxReconnects() >= 0 && backoff.failures() >= settings.maxReconnects()) {
-                LOG.error("{}: {}; giving up after {} reconnect attempts (--max-reconnects)", name, reason,
+                LOG.error("{}: {}; giving up after {} reconnect attempts (--max-reconnects)", name(), reason,
                         backoff.failures());
                 setState(SourceState.STOPPED, "gave up: " + reason, false);
                 return Outcome.GAVE_UP;
@@ -146,16 +211,11 @@ public final class CaptureLoop {
             long delay = backoff.nextDelayNanos();
             setState(SourceState.RECONNECTING, reason, true);
             if (session.framesPublished() > 0) {
-                LOG.warn("{}: {}; reconnecting in {} (attempt {})", name, reason, millis(delay), backoff.failures());
+                LOG.warn("{}: {}; reconnecting in {} (attempt {})", name(), reason, millis(delay), backoff.failures());
             } else {
-                LOG.error("{}: {}; reconnecting in {} (attempt {})", name, reason, millis(delay), backoff.failures());
+                LOG.error("{}: {}; reconnecting in {} (attempt {})", name(), reason, millis(delay), backoff.failures());
             }
-            try {
-                if (stopRequested.await(delay, TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!pause(delay)) {
                 break;
             }
         }
@@ -165,6 +225,35 @@ public final class CaptureLoop {
         }
         setState(SourceState.STOPPED, "stopped", false);
         return Outcome.STOPPED;
+    }
+
+    /** Reconnect delays follow the settings' backoff options; new options start counting failures afresh. */
+    private void useBackoffOf(CaptureSettings s) {
+        CaptureSettings old = backoffSettings;
+        backoffSettings = s;
+        if (old != null && old.reconnectInitialDelay().equals(s.reconnectInitialDelay())
+                && old.reconnectMaxDelay().equals(s.reconnectMaxDelay()) && old.reconnectJitter() == s.reconnectJitter()) {
+            return;
+        }
+        backoff = new Backoff(s.reconnectInitialDelay(), s.reconnectMaxDelay(), s.reconnectJitter(), random);
+    }
+
+    /**
+     * Waits out a reconnect delay; returns early when new settings arrive. False when stopping (or interrupted).
+     */
+    private boolean pause(long nanos) {
+        long end = System.nanoTime() + nanos;
+        synchronized (wake) {
+            try {
+                for (long left = nanos; left > 0 && !stopping() && !switchPending; left = end - System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.timedWait(wake, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return !stopping();
     }
 
     /**
@@ -179,7 +268,7 @@ public final class CaptureLoop {
         }
         if (session.isAlive()) {
             abandoned.add(session);
-            LOG.warn("{}: the stalled session is still inside FFmpeg; leaving it behind to close by itself", name);
+            LOG.warn("{}: the stalled session is still inside FFmpeg; leaving it behind to close by itself", name());
         }
     }
 
@@ -205,13 +294,16 @@ public final class CaptureLoop {
         String masked = settings.source().scrub(detail);
         sink.state(state, masked);
         if (!warned) {
-            LOG.info("{}: {}{}", name, state, masked.isEmpty() ? "" : " (" + masked + ")");
+            LOG.info("{}: {}{}", name(), state, masked.isEmpty() ? "" : " (" + masked + ")");
         }
     }
 
     /** Asks {@link #run} to stop; returns at once. */
     public void stop() {
         stopRequested.countDown();
+        synchronized (wake) {
+            wake.notifyAll();
+        }
         CaptureSession s = current;
         if (s != null) {
             s.abandon();
@@ -230,6 +322,11 @@ public final class CaptureLoop {
     /** Connection attempts so far (the first one included). */
     public long sessions() {
         return sessions;
+    }
+
+    /** Times the loop reconnected because the settings changed. */
+    public long switches() {
+        return switches;
     }
 
     private static String millis(long nanos) {

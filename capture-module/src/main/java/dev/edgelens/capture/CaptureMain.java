@@ -1,5 +1,8 @@
 package dev.edgelens.capture;
 
+import dev.edgelens.edge.iothub.HubSettings;
+import dev.edgelens.edge.iothub.ModuleTwin;
+import dev.edgelens.edge.iothub.Secrets;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -7,6 +10,7 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Entry point: one process per camera. SIGTERM/Ctrl-C stop it within about 1.5 s, marking the ring "writer
@@ -24,16 +28,35 @@ public final class CaptureMain {
         System.exit(run(args));
     }
 
+    /**
+     * The module twin and getStatus when IoT Hub is configured (in the background: an unreachable hub never
+     * delays capture); null when it is off or the client cannot be created (logged; capture goes on).
+     */
+    private static ModuleTwin startTwin(HubSettings hub, CaptureLoop loop, RingSink sink) {
+        try {
+            return ModuleTwin.start(hub, System.getenv(), new CaptureControl(loop, sink), Map.of());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("IoT Hub: {}; capturing without the module twin", Secrets.describe(e));
+            return null;
+        }
+    }
+
     static int run(String[] args) {
         CaptureOptions options = new CaptureOptions();
         CommandLine cl = CaptureOptions.commandLine(options);
         CaptureSettings settings;
+        HubSettings hubSettings;
         try {
             CommandLine.ParseResult pr = cl.parseArgs(args);
             if (CommandLine.printHelpIfRequested(pr)) {
                 return 0;
             }
             settings = options.toSettings();
+            hubSettings = options.hub.toSettings();
+        } catch (IllegalArgumentException e) { // IoT Hub options: the message names the option, never the key
+            System.err.println(e.getMessage());
+            System.err.println("Run with --help for all options.");
+            return 2;
         } catch (CommandLine.ParameterException e) {
             System.err.println(Masking.mask(e.getMessage()));
             System.err.println("Run with --help for all options.");
@@ -60,7 +83,11 @@ public final class CaptureMain {
             return 1;
         }
         CaptureLoop loop = new CaptureLoop(settings, sink);
+        ModuleTwin twin = startTwin(hubSettings, loop, sink);
         Thread hook = new Thread(() -> {
+            if (twin != null) {
+                twin.close();
+            }
             loop.stop();
             try {
                 loop.awaitFinished(Duration.ofMillis(1500));
@@ -74,6 +101,9 @@ public final class CaptureMain {
                 settings.ringPath(), settings.pixelFormat(), settings.ringSlots());
 
         CaptureLoop.Outcome outcome = loop.run();
+        if (twin != null) {
+            twin.close();
+        }
         sink.close();
         return switch (outcome) {
             case STOPPED, END_OF_SOURCE -> 0;

@@ -1,10 +1,12 @@
 package dev.edgelens.capture;
 
+import dev.edgelens.edge.iothub.HubOptions;
 import dev.edgelens.ring.PixelFormat;
 import dev.edgelens.ring.RingPaths;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -126,6 +128,10 @@ final class CaptureOptions {
             description = "FFmpeg's own messages at or above this level go to the log (credentials masked):"
                     + " quiet, error, warning or info. Env EDGELENS_FFMPEG_LOG_LEVEL. Default: ${DEFAULT-VALUE}.")
     String ffmpegLogLevel;
+
+    /** IoT Hub connection for the module twin (--iothub-*; off unless configured). Not a capture setting. */
+    @Mixin
+    HubOptions hub = new HubOptions();
 
     private static final Pattern SIZE = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
 

@@ -54,6 +54,11 @@ final class CaptureSession implements Runnable {
         this.thread.setDaemon(true); // a session stuck in FFmpeg must not keep the JVM from exiting
     }
 
+    /** Changes the frame-rate cap of this running session. */
+    void maxFps(double fps) {
+        cap.maxFps(fps);
+    }
+
     void start() {
         lastProgressNanos = System.nanoTime();
         sink.claim(this);

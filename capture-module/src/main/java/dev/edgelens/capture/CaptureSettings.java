@@ -61,12 +61,19 @@ public record CaptureSettings(String cameraId, SourceSpec source, Path ringPath,
         return parse(args.toArray(String[]::new));
     }
 
-    /** These settings with some options changed (same names as the command line); all or nothing. */
+    /**
+     * These settings with some options changed (same names as the command line); all or nothing. A null value
+     * puts the option back to its default (or its environment variable).
+     */
     public CaptureSettings withChanges(Map<String, String> changes) throws SettingsException {
         Map<String, String> all = new LinkedHashMap<>(toMap());
         for (Map.Entry<String, String> e : changes.entrySet()) {
             String key = e.getKey().startsWith("--") ? e.getKey().substring(2) : e.getKey();
-            all.put(key, e.getValue());
+            if (e.getValue() == null) {
+                all.remove(key);
+            } else {
+                all.put(key, e.getValue());
+            }
         }
         return fromMap(all);
     }

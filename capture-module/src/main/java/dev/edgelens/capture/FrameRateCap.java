@@ -6,15 +6,22 @@ package dev.edgelens.capture;
  * despite arrival jitter); after a gap it starts over instead of publishing a burst.
  */
 final class FrameRateCap {
-    private final long periodNanos;
-    private final long slackNanos;
+    private volatile long periodNanos;
+    private volatile long slackNanos;
     private long nextDueNanos;
-    private boolean first = true;
+    private volatile boolean first = true;
 
     /** @param maxFps frames per second, 0 = publish everything */
     FrameRateCap(double maxFps) {
-        this.periodNanos = maxFps <= 0 ? 0 : (long) (1_000_000_000L / maxFps);
-        this.slackNanos = periodNanos / 10;
+        maxFps(maxFps);
+    }
+
+    /** Changes the cap while frames flow (from another thread; the next frame sees it). */
+    void maxFps(double maxFps) {
+        long period = maxFps <= 0 ? 0 : (long) (1_000_000_000L / maxFps);
+        slackNanos = period / 10;
+        periodNanos = period;
+        first = true;
     }
 
     /** Whether the frame decoded at {@code nowNanos} (System.nanoTime) is published. */

@@ -27,8 +27,8 @@ public final class RingSink implements AutoCloseable {
     private final int slots;
     private final String cameraId;
     private final PixelFormat format;
-    private final int fixedWidth;
-    private final int fixedHeight;
+    private int fixedWidth;
+    private int fixedHeight;
     private final SlotConverter converter = new SlotConverter();
     private FrameRingWriter writer;
     private int width;
@@ -57,6 +57,15 @@ public final class RingSink implements AutoCloseable {
         this.height = height > 0 ? height : 16;
         this.writer = FrameRingWriter.create(path, slots, FrameRingWriter.slotCapacityFor(this.width, this.height, format),
                 cameraId);
+    }
+
+    /**
+     * Changes the scaling of frames from the next one on (0, 0 = the source's size); a new size re-creates the
+     * ring, like a geometry change of the source.
+     */
+    synchronized void outputSize(int width, int height) {
+        fixedWidth = width;
+        fixedHeight = height;
     }
 
     /** Makes {@code session} the only one allowed to publish. */
@@ -93,11 +102,11 @@ public final class RingSink implements AutoCloseable {
     }
 
     /** The size frames are published at for a picture of the given size. */
-    int outputWidth(int pictureWidth) {
+    synchronized int outputWidth(int pictureWidth) {
         return fixedWidth > 0 ? fixedWidth : pictureWidth;
     }
 
-    int outputHeight(int pictureHeight) {
+    synchronized int outputHeight(int pictureHeight) {
         return fixedHeight > 0 ? fixedHeight : pictureHeight;
     }
 
@@ -125,6 +134,21 @@ public final class RingSink implements AutoCloseable {
         if (!closed) {
             writer.setSourceState(newState, detail);
         }
+    }
+
+    /** The source state readers see now. */
+    public synchronized SourceState state() {
+        return state;
+    }
+
+    /** The state's detail (credentials already masked). */
+    public synchronized String detail() {
+        return detail;
+    }
+
+    /** Width and height of the frames in the ring now (a placeholder before the first frame). */
+    public synchronized String geometry() {
+        return width + "x" + height;
     }
 
     /** Frames published since this sink was created, across ring re-creations. */
