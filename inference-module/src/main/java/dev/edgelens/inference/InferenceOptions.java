@@ -1,5 +1,7 @@
 package dev.edgelens.inference;
 
+import dev.edgelens.edge.options.BooleanConverter;
+import dev.edgelens.edge.options.DurationConverter;
 import dev.edgelens.inference.iothub.IotHubOptions;
 import dev.edgelens.inference.model.ExecutionProvider;
 import dev.edgelens.inference.policy.PolicySettings;
@@ -12,13 +14,10 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The option schema of the inference module (picocli): every option has a long name, an
@@ -248,44 +247,6 @@ public final class InferenceOptions {
             }
             throw new TypeConversionException("'" + value + "' is not an execution provider; expected one of"
                     + " auto, cpu, cuda, tensorrt");
-        }
-    }
-
-    /** {@code true|false} (strict: a typo must not silently mean false). */
-    static final class BooleanConverter implements ITypeConverter<Boolean> {
-        @Override
-        public Boolean convert(String value) {
-            String v = value.strip().toLowerCase(Locale.ROOT);
-            if (v.equals("true") || v.equals("false")) {
-                return Boolean.valueOf(v);
-            }
-            throw new TypeConversionException("'" + value + "' is not a boolean; expected true or false");
-        }
-    }
-
-    /** {@code 500ms}, {@code 2s}, {@code 5m}, {@code 1h}, or ISO-8601 such as {@code PT30S}. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        private static final Pattern SIMPLE = Pattern.compile("(\\d+)(ms|s|m|h)");
-
-        @Override
-        public Duration convert(String value) {
-            String v = value.strip();
-            Matcher m = SIMPLE.matcher(v.toLowerCase(Locale.ROOT));
-            if (m.matches()) {
-                long n = Long.parseLong(m.group(1));
-                return switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    default -> Duration.ofHours(n);
-                };
-            }
-            try {
-                return Duration.parse(v);
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + value + "' is not a duration; expected e.g. 500ms, 2s, 5m, 1h"
-                        + " or ISO-8601 like PT30S");
-            }
         }
     }
 }

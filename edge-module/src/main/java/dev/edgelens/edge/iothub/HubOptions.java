@@ -1,5 +1,6 @@
 package dev.edgelens.edge.iothub;
 
+import dev.edgelens.edge.options.DurationConverter;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -40,8 +41,8 @@ public final class HubOptions {
     String caFile;
 
     @Option(names = "--iothub-report-interval", defaultValue = "${env:EDGELENS_IOTHUB_REPORT_INTERVAL:-PT60S}",
-            converter = IsoDurationConverter.class,
-            description = "How often status goes to the twin's reported properties, ISO-8601 (default: ${DEFAULT-VALUE}).")
+            converter = DurationConverter.class,
+            description = "How often status goes to the twin's reported properties, e.g. 60s or PT60S (default: ${DEFAULT-VALUE}).")
     Duration reportInterval;
 
     /** Validated settings; IllegalArgumentException names the option and what was expected. */
@@ -72,18 +73,6 @@ public final class HubOptions {
         @Override
         public HubSettings.Protocol convert(String value) {
             return parseEnum(HubSettings.Protocol.class, value, HubSettings.Protocol::optionName);
-        }
-    }
-
-    /** ISO-8601 durations such as {@code PT60S}. */
-    public static final class IsoDurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return Duration.parse(value.trim());
-            } catch (RuntimeException e) {
-                throw new TypeConversionException("'" + value + "' is not an ISO-8601 duration such as PT60S");
-            }
         }
     }
 }
