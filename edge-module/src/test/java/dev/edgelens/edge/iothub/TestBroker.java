@@ -1,10 +1,10 @@
 package dev.edgelens.edge.iothub;
 
 import io.moquette.broker.Server;
+import io.moquette.broker.config.MemoryConfig;
 import io.moquette.interception.AbstractInterceptHandler;
 import io.moquette.interception.messages.InterceptPublishMessage;
 import io.netty.buffer.ByteBufUtil;
-import io.moquette.broker.config.MemoryConfig;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import java.io.IOException;
