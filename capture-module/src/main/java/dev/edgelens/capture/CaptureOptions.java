@@ -5,12 +5,12 @@ import dev.edgelens.edge.options.BooleanConverter;
 import dev.edgelens.edge.options.DurationConverter;
 import dev.edgelens.ring.PixelFormat;
 import dev.edgelens.ring.RingPaths;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;

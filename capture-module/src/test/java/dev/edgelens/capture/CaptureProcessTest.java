@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,18 @@ class CaptureProcessTest {
                 "EDGELENS_STALL_TIMEOUT", "soon"))) {
             assertEquals(2, p.awaitExit(30_000));
             assertTrue(p.output().contains("'--stall-timeout'") && p.output().contains("not a duration"), p.output());
+        }
+        // IoT Hub options: mode device without a connection string; a malformed string (its key never printed)
+        try (CaptureProcess p = CaptureProcess.start(dir, List.of(), Map.of(), "--source=lavfi:testsrc2",
+                "--iothub-mode=device")) {
+            assertEquals(2, p.awaitExit(30_000));
+            assertTrue(p.output().contains("iothub-mode=device needs --iothub-connection-string"), p.output());
+        }
+        try (CaptureProcess p = CaptureProcess.start(dir, List.of(), Map.of("EDGELENS_IOTHUB_CONNECTION_STRING",
+                "DeviceId=d;SharedAccessKey=c2VjcmV0LWtleQ=="), "--source=lavfi:testsrc2")) {
+            assertEquals(2, p.awaitExit(30_000));
+            assertTrue(p.output().contains("iothub-connection-string: expected HostName="), p.output());
+            assertFalse(p.output().contains("c2VjcmV0LWtleQ"), p.output());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.edgelens.e2e;
 
-import dev.edgelens.edge.iothub.TestHub;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgelens.edge.iothub.TestHub;
 import dev.edgelens.inference.TestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -97,6 +98,7 @@ class EndToEndIT {
                     guard);
             int captureStatus = p.stopCapture();
             HubEvents events = p.received();
+            checkTwin(p.hub());
             int inferenceStatus = p.stopInference();
             String context = "\nevents at the hub:\n" + events.timeline();
 
@@ -141,6 +143,26 @@ class EndToEndIT {
 
             report(name, video, events, p.framesPublished());
         }
+    }
+
+    /**
+     * The running inference program's module twin and direct methods over its one IoT Hub connection: status
+     * through getStatus, a desired patch applied live, an invalid one rejected with the reason reported.
+     */
+    private static void checkTwin(TestHub hub) throws Exception {
+        Duration wait = Duration.ofSeconds(60);
+        TestHub.MethodResult status = hub.invokeMethod("getStatus", null, wait);
+        assertEquals(200, status.status(), status.payload().toString());
+        assertFalse(status.payload().path("activeModel").path("name").asText().isEmpty(), status.payload().toString());
+        assertTrue(status.payload().path("framesProcessed").asLong() > 0, status.payload().toString());
+        assertEquals("CONNECTED", status.payload().path("iothub").path("connection").path("status").asText());
+        hub.sendDesiredPatch("{\"min-confidence\": 0.45}");
+        hub.awaitReported(n -> n.path("configStatus").path("status").asText().equals("applied")
+                && n.path("config").path("min-confidence").asDouble() == 0.45, wait);
+        hub.sendDesiredPatch("{\"top-k\": 0}");
+        JsonNode r = hub.awaitReported(n -> n.path("configStatus").path("status").asText().equals("rejected"), wait);
+        assertTrue(r.path("configStatus").path("reason").asText().contains("--top-k"), r.toString());
+        assertEquals(0.45, r.path("config").path("min-confidence").asDouble());
     }
 
     /** Prints the upstream bytes against the video bytes streamed. */

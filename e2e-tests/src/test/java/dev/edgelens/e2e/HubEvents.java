@@ -1,7 +1,7 @@
 package dev.edgelens.e2e;
 
-import dev.edgelens.edge.iothub.TestHub;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.edgelens.edge.iothub.TestHub;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package dev.edgelens.e2e;
 
+import dev.edgelens.capture.RtspServer;
 import dev.edgelens.edge.iothub.SasVerifier;
 import dev.edgelens.edge.iothub.TestBroker;
 import dev.edgelens.edge.iothub.TestHub;
 import dev.edgelens.edge.iothub.TestPki;
-import dev.edgelens.capture.RtspServer;
 import dev.edgelens.ring.Frame;
 import dev.edgelens.ring.FrameRingReader;
 
@@ -110,6 +110,11 @@ final class Pipeline implements AutoCloseable {
         capture = Program.start("capture", captureJar, dir, Map.of(),
                 List.of("--camera-id=" + camera, "--source=" + rtsp.url(), "--ring=" + ring));
         resources.push(capture);
+    }
+
+    /** The test hub (twin and direct methods of the inference program). */
+    TestHub hub() {
+        return hub;
     }
 
     /** What the hub received so far. */

@@ -6,11 +6,11 @@ import dev.edgelens.inference.iothub.IotHubOptions;
 import dev.edgelens.inference.model.ExecutionProvider;
 import dev.edgelens.inference.policy.PolicySettings;
 import dev.edgelens.ring.RingPaths;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,13 +1,13 @@
 package dev.edgelens.inference.deploy;
 
-import dev.edgelens.edge.iothub.HubOptions;
-import dev.edgelens.edge.iothub.HubSettings;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgelens.edge.iothub.HubOptions;
+import dev.edgelens.edge.iothub.HubSettings;
 import dev.edgelens.inference.InferenceOptions;
 import dev.edgelens.inference.InferenceSettings;
 import dev.edgelens.inference.iothub.IotHubOptions;
@@ -275,6 +275,19 @@ class DeploymentManifestTest {
         for (String name : env("capture").keySet()) {
             assertTrue(captureVars.contains(name), "capture: " + name + " is not an option of the capture module; known: "
                     + captureVars);
+        }
+        // The capture twin's desired properties are capture options that apply live (see CaptureControl).
+        Set<String> captureOptionNames = new TreeSet<>();
+        Matcher o = Pattern.compile("names = \"--([a-z-]+)\"").matcher(Files.readString(captureOptions));
+        while (o.find()) {
+            captureOptionNames.add(o.group(1));
+        }
+        JsonNode captureDesired = template.path("modulesContent").path("capture").path("properties.desired");
+        assertFalse(captureDesired.isEmpty(), "no twin defaults for the capture module");
+        for (Map.Entry<String, JsonNode> e : entries(captureDesired)) {
+            assertTrue(captureOptionNames.contains(e.getKey()), "capture twin: " + e.getKey() + " is not a capture option");
+            assertFalse(List.of("camera-id", "ring", "ring-slots", "pixel-format").contains(e.getKey()),
+                    "capture twin: " + e.getKey() + " needs a restart");
         }
     }
 

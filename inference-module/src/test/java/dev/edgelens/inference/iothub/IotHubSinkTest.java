@@ -1,16 +1,16 @@
 package dev.edgelens.inference.iothub;
 
-import dev.edgelens.edge.iothub.HubClients;
-import dev.edgelens.edge.iothub.HubConnection;
-import dev.edgelens.edge.iothub.TestBroker;
-import dev.edgelens.edge.iothub.TestHub;
-import dev.edgelens.edge.iothub.TestPki;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import dev.edgelens.edge.iothub.HubClients;
+import dev.edgelens.edge.iothub.HubConnection;
+import dev.edgelens.edge.iothub.TestBroker;
+import dev.edgelens.edge.iothub.TestHub;
+import dev.edgelens.edge.iothub.TestPki;
 import dev.edgelens.inference.event.Event;
 import dev.edgelens.inference.event.Message;
 import org.junit.jupiter.api.AfterEach;

@@ -1,9 +1,9 @@
 package dev.edgelens.inference.iothub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgelens.edge.iothub.HubConnection;
 import dev.edgelens.edge.iothub.TestBroker;
 import dev.edgelens.edge.iothub.TestHub;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgelens.inference.TestProgram;
 import dev.edgelens.inference.event.EventType;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package dev.edgelens.inference.iothub;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.edgelens.edge.iothub.HubConnection;
 import dev.edgelens.edge.iothub.TestBroker;
 import dev.edgelens.edge.iothub.TestHub;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

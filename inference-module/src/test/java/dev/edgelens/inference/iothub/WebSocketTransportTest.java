@@ -1,12 +1,12 @@
 package dev.edgelens.inference.iothub;
 
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import dev.edgelens.edge.iothub.HubClients;
 import dev.edgelens.edge.iothub.HubConnection;
 import dev.edgelens.edge.iothub.TestBroker;
 import dev.edgelens.edge.iothub.TestHub;
 import dev.edgelens.edge.iothub.TestPki;
-import com.microsoft.azure.sdk.iot.device.DeviceClient;
-import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import dev.edgelens.inference.event.Event;
 import dev.edgelens.inference.event.Message;
 import org.junit.jupiter.api.Test;
