@@ -101,6 +101,8 @@ public final class CaptureMain {
                 settings.ringPath(), settings.pixelFormat(), settings.ringSlots());
 
         CaptureLoop.Outcome outcome = loop.run();
+        LOG.info("camera {}: {} after {} frames published, {} connection attempts", settings.cameraId(),
+                outcome, sink.framesPublished(), loop.sessions());
         if (twin != null) {
             twin.close();
         }

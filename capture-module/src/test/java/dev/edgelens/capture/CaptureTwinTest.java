@@ -91,6 +91,8 @@ class CaptureTwinTest {
                 hub.awaitReported(n -> n.path("configStatus").path("status").asText().equals("applied")
                         && n.path("config").path("output-size").asText().equals("320x180"), WAIT);
 
+                hub.awaitReported(n -> n.path("status").path("settingsReconnects").asInt() == 2
+                        && n.path("status").path("state").asText().equals("STREAMING"), WAIT);
                 TestHub.MethodResult status = hub.invokeMethod("getStatus", null, WAIT);
                 assertEquals(200, status.status());
                 assertEquals("STREAMING", status.payload().path("state").asText());

@@ -46,9 +46,10 @@ class LiveSettingsTest {
 
             // scaling and transport are source-side too: one more reconnect each time
             control.applySettings(Map.of("output-size", "320x180", "rtsp-transport", "udp"));
-            assertTrue(awaitWidth(cap, 320), "scaled frames");
+            assertTrue(awaitWidth(cap, 320), "scaled frames"); // the sink scales at once, even before the reconnect
             assertEquals(180, cap.frame.height());
-            assertEquals(2, cap.loop.switches());
+            assertTrue(cap.awaitStatus(st -> cap.loop.switches() == 2 && st.state() == SourceState.STREAMING, WAIT)
+                    != null, "reconnected over UDP");
 
             // the frame-rate cap applies to the running session, without a reconnect
             control.applySettings(Map.of("max-fps", "5"));
