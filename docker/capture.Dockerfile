@@ -24,7 +24,14 @@ RUN mkdir -p /out/lib \
       *) echo "unsupported platform '$TARGETARCH': build for linux/amd64 or linux/arm64" >&2; exit 1 ;; \
     esac
 
-FROM eclipse-temurin:17-jre
+FROM eclipse-temurin:17-jre-noble
+# The preset's FFmpeg natives link a few system libraries they do not bundle (libavdevice: X11 grab, ALSA,
+# PulseAudio; udev; on arm64 also libdrm and libva). JavaCV loads avdevice at start, so without them FFmpeg
+# does not load at all: seen on a bare Ubuntu 24.04 machine (libxcb-shm.so.0, libasound.so.2, libpulse.so.0
+# missing). NativeLibrariesTest reads the natives' ELF headers and keeps this list in step with the FFmpeg jar.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libxcb1 libxcb-shm0 libasound2t64 libpulse0 libudev1 libdrm2 libva2 libva-drm2 \
+ && rm -rf /var/lib/apt/lists/*
 # Both modules' users share group 10000: the ring file is created mode 0660 by this user (10001) and
 # read by the inference user (10002). Numeric ids so that host folders and tmpfs options can name them.
 RUN groupadd --gid 10000 edgelens \
