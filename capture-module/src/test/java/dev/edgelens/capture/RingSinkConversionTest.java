@@ -43,10 +43,26 @@ class RingSinkConversionTest {
     }
 
     @Test
+    void semiPlanarPicturesFromHardwareDecodersConvertTheSame() throws Exception {
+        AVFrame picture = nv12Picture(64, 48);
+        try {
+            assertColour(picture, PixelFormat.BGR24, 0, 0, new int[] {0, 0, 255});
+            assertColour(picture, PixelFormat.RGB24, 32, 16, new int[] {255, 0, 0});
+        } finally {
+            avutil.av_frame_free(picture);
+        }
+    }
+
+    @Test
     void onlyTheOwningSessionPublishesAndAFrameAllocatesNothing() throws Exception {
-        AVFrame picture = yuvPicture(320, 240);
+        allocatesNothing(yuvPicture(320, 240));
+        allocatesNothing(nv12Picture(320, 240));
+    }
+
+    private void allocatesNothing(AVFrame picture) throws Exception {
         Object session = new Object();
-        try (RingSink sink = new RingSink(dir.resolve("alloc.ring"), 4, "t", PixelFormat.BGR24, 0, 0)) {
+        try (RingSink sink = new RingSink(dir.resolve("alloc-" + picture.format() + ".ring"), 4, "t",
+                PixelFormat.BGR24, 0, 0)) {
             sink.claim(session);
             assertFalse(sink.publish(new Object(), picture, 0, 0, 0), "a session that does not own the sink");
             for (int i = 0; i < 200; i++) { // warm-up: JIT, the swscale context, the ring at its real size
@@ -102,6 +118,23 @@ class RingSinkConversionTest {
         fill(f, 0, w, h, Y);
         fill(f, 1, w / 2, h / 2, U);
         fill(f, 2, w / 2, h / 2, V);
+        return f;
+    }
+
+    /** The same colour as NV12: a Y plane and one plane of interleaved U, V (what NVDEC hands back). */
+    private static AVFrame nv12Picture(int w, int h) {
+        AVFrame f = avutil.av_frame_alloc();
+        f.format(avutil.AV_PIX_FMT_NV12).width(w).height(h);
+        assertEquals(0, avutil.av_frame_get_buffer(f, 0));
+        fill(f, 0, w, h, Y);
+        int stride = f.linesize(1);
+        var uv = f.data(1);
+        for (int r = 0; r < h / 2; r++) {
+            for (int c = 0; c < w / 2; c++) {
+                uv.put((long) r * stride + 2 * c, (byte) U);
+                uv.put((long) r * stride + 2 * c + 1, (byte) V);
+            }
+        }
         return f;
     }
 
