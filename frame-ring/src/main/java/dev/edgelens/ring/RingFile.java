@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
 import org.agrona.IoUtil;
@@ -103,9 +104,20 @@ final class RingFile implements AutoCloseable {
      * @throws RingFormatException naming the file and the problem otherwise
      */
     static RingFile open(Path path) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "r");
-             FileChannel channel = raf.getChannel()) {
-            Object key = fileKey(path);
+        // NIO, not RandomAccessFile: its FileNotFoundException cannot tell "not there yet" (wait for the writer)
+        // from "no permission", and a re-check afterwards races with the writer creating the file.
+        Object key;
+        FileChannel opened;
+        while (true) {
+            // The key (inode) must be the opened file's: a writer may replace the path in between.
+            key = fileKey(path);
+            opened = FileChannel.open(path, StandardOpenOption.READ);
+            if (key.equals(fileKey(path))) {
+                break;
+            }
+            opened.close();
+        }
+        try (FileChannel channel = opened) {
             long size = channel.size();
             if (size < HEADER_LENGTH) {
                 throw new RingFormatException(path, "truncated: " + size + " bytes, shorter than the "
@@ -124,11 +136,6 @@ final class RingFile implements AutoCloseable {
                         + expectedLength + " bytes");
             }
             return new RingFile(path, key, channel.map(FileChannel.MapMode.READ_ONLY, 0, expectedLength));
-        } catch (java.io.FileNotFoundException e) {
-            if (!Files.exists(path)) {
-                throw new NoSuchFileException(path.toString());
-            }
-            throw e;
         }
     }
 
