@@ -127,12 +127,15 @@ public final class CaptureLoop {
 
     private Outcome loop() {
         while (!stopping()) {
+            // Take the switch request before the settings: update() stores the settings first, so a request seen
+            // here comes with its settings, and one made after this point ends the session it would miss.
+            boolean switching = switchPending;
+            switchPending = false;
             CaptureSettings settings = this.settings; // one consistent set per session
             if (settings != backoffSettings) {
                 useBackoffOf(settings);
             }
-            if (switchPending) {
-                switchPending = false;
+            if (switching) {
                 switches++;
                 decoder = chooseDecoder(settings.decoder());
                 backoff.reset();
