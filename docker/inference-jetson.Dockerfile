@@ -50,7 +50,8 @@ ENV OPT_OUT_TRACKING=true \
     DJL_OFFLINE=true \
     EDGELENS_MODELS_DIR=/app/models \
     EDGELENS_EVENT_FILE=/var/lib/edgelens/events/events.jsonl \
-    EDGELENS_IOTHUB_OUTBOX_DIR=/var/lib/edgelens/outbox
+    EDGELENS_IOTHUB_OUTBOX_DIR=/var/lib/edgelens/outbox \
+    MALLOC_ARENA_MAX=2
 USER 10002:10000
 WORKDIR /app
 HEALTHCHECK --interval=30s --timeout=10s --start-period=180s --retries=3 \
