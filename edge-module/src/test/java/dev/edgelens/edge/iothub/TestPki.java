@@ -111,6 +111,24 @@ public final class TestPki {
         return file;
     }
 
+    /** A server SSLContext presenting the test server certificate (for 127.0.0.1), signed by the test CA. */
+    public SSLContext serverContext() {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            char[] pass = "test".toCharArray();
+            keys.setKeyEntry("server", serverKeys.getPrivate(), pass, new java.security.cert.Certificate[]{serverCert, caCert});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, pass);
+            SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+            ctx.init(kmf.getKeyManagers(), null, new SecureRandom());
+            return ctx;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the test server SSLContext", e);
+        }
+    }
+
     /** A client SSLContext that trusts only the test CA. */
     public SSLContext clientContext() {
         try {
