@@ -73,11 +73,9 @@ public final class CaptureLoop {
     /**
      * Switches to {@code next} while running. The caller has validated it and keeps the camera id, ring and
      * pixel format (those need a restart: the ring is created once). Returns at once; a reconnect happens on the
-     * loop's thread.
-     *
-     * @return true if the change reconnects (source side), false if it applied in place
+     * loop's thread; a source-side change reconnects, the rest applies in place.
      */
-    public boolean update(CaptureSettings next) {
+    public void update(CaptureSettings next) {
         CaptureSettings prev = settings;
         boolean reconnect = !next.source().equals(prev.source()) || !next.rtspTransport().equals(prev.rtspTransport())
                 || next.outputWidth() != prev.outputWidth() || next.outputHeight() != prev.outputHeight()
@@ -101,7 +99,6 @@ public final class CaptureLoop {
             }
             LOG.info("{}: settings changed; applied to the running session", name());
         }
-        return reconnect;
     }
 
     /** The configured decoder if this FFmpeg build has it; otherwise software decoding, said once. */

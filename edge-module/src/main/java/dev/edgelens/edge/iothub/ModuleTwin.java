@@ -9,10 +9,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * A module's twin and direct methods on one IoT Hub connection, kept open: the connection is opened
- * in the background (an unreachable hub does not delay the program) and re-opened with backoff when
- * the SDK gives up; every open re-reads the twin and re-subscribes. Programs that also send telemetry
- * share the same {@link HubConnection}.
+ * A module's twin and direct methods on one IoT Hub connection. Every open of the connection re-reads
+ * the twin and re-subscribes. A twin that owns its connection also keeps it open: opened in the
+ * background (an unreachable hub does not delay the program) and re-opened with backoff when the SDK
+ * gives up. Programs that also send telemetry share their {@link HubConnection}, which their sender
+ * already keeps open.
  * <pre>{@code
  * ModuleTwin twin = ModuleTwin.start(hubSettings, System.getenv(), control, Map.of()); // null: IoT Hub off
  * ...
@@ -29,15 +30,17 @@ public final class ModuleTwin implements AutoCloseable {
     private final HubConnection connection;
     private final TwinSync twin;
     private final boolean ownsConnection;
-    private final Thread keeper;
+    private final Thread keeper; // null when the connection's owner keeps it open
     private volatile boolean running = true;
 
     private ModuleTwin(HubConnection connection, TwinSync twin, boolean ownsConnection) {
         this.connection = connection;
         this.twin = twin;
         this.ownsConnection = ownsConnection;
-        this.keeper = new Thread(this::keepOpen, "iothub-keeper");
-        keeper.setDaemon(true);
+        this.keeper = ownsConnection ? new Thread(this::keepOpen, "iothub-keeper") : null;
+        if (keeper != null) {
+            keeper.setDaemon(true);
+        }
     }
 
     /**
@@ -59,9 +62,10 @@ public final class ModuleTwin implements AutoCloseable {
     }
 
     /**
-     * Serves the twin and methods on {@code connection} and keeps it open.
+     * Serves the twin and methods on {@code connection}.
      *
-     * @param ownsConnection close the connection in {@link #close()}
+     * @param ownsConnection keep the connection open (a thread of its own) and close it in {@link #close()};
+     *                       false when another user of it, such as an event sender, does both
      * @param hubStatus      the IoT Hub side's status for reports and getStatus (connection, outbox...)
      */
     public static ModuleTwin attach(HubConnection connection, boolean ownsConnection, ModuleControl control,
@@ -71,7 +75,9 @@ public final class ModuleTwin implements AutoCloseable {
         connection.addOpenListener(twin);
         connection.addOpenListener(new DirectMethods(control, hubStatus, methods));
         ModuleTwin t = new ModuleTwin(connection, twin, ownsConnection);
-        t.keeper.start();
+        if (t.keeper != null) {
+            t.keeper.start();
+        }
         return t;
     }
 
@@ -103,7 +109,9 @@ public final class ModuleTwin implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        keeper.interrupt();
+        if (keeper != null) {
+            keeper.interrupt();
+        }
         twin.close();
         if (ownsConnection) {
             connection.close();

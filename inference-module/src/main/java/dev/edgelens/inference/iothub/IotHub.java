@@ -56,7 +56,7 @@ public final class IotHub implements AutoCloseable {
         ModuleTwin twin = null;
         IotHubSink[] sinkRef = new IotHubSink[1];
         if (control != null) {
-            // the sink closes the connection (after draining), so the twin does not own it
+            // the sink's sender keeps the connection open and closes it after draining: the twin does not own it
             twin = ModuleTwin.attach(connection, false, control, methods(control), () -> sinkRef[0].statusMap(),
                     reportInterval);
         }
